@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from homecare.core import views as core_views
+
+urlpatterns = [
+    path("", include("homecare.core.urls")),
+    path("accounts/", include("homecare.accounts.urls")),
+    path("people/", include("homecare.people.urls")),
+    path("packages/", include("homecare.packages.urls")),
+    path("workforce/", include("homecare.workforce.urls")),
+    path("contracts/", include("homecare.organisations.urls")),
+    path("support/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
