@@ -32,12 +32,14 @@ def world(db):
         kind="block", block_minutes_min=100 * 60, block_minutes_start=150 * 60,
         block_minutes_max=200 * 60,
     )
-    person = f.IndividualFactory(organisation=council, area=area, given_name="Margaret")
+    person = f.IndividualFactory(
+        organisation=council, area=area, given_name="Margaret", family_name="Entwistle-Quayle"
+    )
     f.ContactFactory(individual=person, name="Susan Hargreaves")
     package = f.CarePackageFactory(
         contract=contract, individual=person, start_date=timezone.localdate() - timedelta(days=30)
     )
-    care_worker = f.CareWorkerFactory(organisation=provider, given_name="Aisha")
+    care_worker = f.CareWorkerFactory(organisation=provider, given_name="Aishwarya")
     users = {
         "broker": f.UserFactory(organisation=council, role=Role.COUNCIL_BROKER),
         "commissioner": f.UserFactory(organisation=council, role=Role.COUNCIL_COMMISSIONER),

@@ -22,11 +22,11 @@ DETAIL_ROUTES = {
     "organisations:rulebook": ("contract", {}, "get"),
 }
 LIST_ROUTES = {
-    "people:list": "Margaret",
+    "people:list": "Entwistle-Quayle",
     "packages:list": "PKG-",
-    "workforce:list": "Aisha",
+    "workforce:list": "Aishwarya",
     "organisations:list": "CON-",
-    "core:home": "Margaret",
+    "core:home": "Entwistle-Quayle",
     "people:create": None,
 }
 OPEN_ROUTES = {"accounts:login", "accounts:logout", "healthz"}

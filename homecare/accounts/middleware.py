@@ -1,0 +1,52 @@
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after SESSION_IDLE_TIMEOUT_MINUTES without activity, and in
+    any case SESSION_ABSOLUTE_TIMEOUT_MINUTES after sign-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault("signed_in_at", now)
+            last = request.session.get("last_seen_at", now)
+            idle = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+            absolute = settings.SESSION_ABSOLUTE_TIMEOUT_MINUTES * 60
+            if now - last > idle or now - started > absolute:
+                logout(request)
+                query = {"timed_out": "1"}
+                if request.method == "GET":
+                    query["next"] = request.get_full_path()
+                return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode(query)}")
+            request.session["last_seen_at"] = now
+        return self.get_response(request)
+
+
+class RequireTwoFactorMiddleware:
+    """Staff who signed in without their second factor reach nothing but sign-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.HOMECARE_REQUIRE_TWO_FACTOR
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            logout(request)
+            return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
