@@ -1,9 +1,12 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from homecare.core import access, selectors
@@ -16,18 +19,34 @@ from .forms import IndividualForm
 @login_required
 def individual_list(request):
     people = access.individuals_for(request.user).select_related("area")
+    if request.method == "POST":
+        return _search(request, people)
     q = request.GET.get("q", "").strip()
     if q:
-        digits = q.replace(" ", "")
         people = people.filter(
             Q(family_name__icontains=q) | Q(given_name__icontains=q) | Q(postcode__icontains=q)
-            | Q(council_identifier=q) | Q(nhs_number=digits)
+            | Q(council_identifier=q)
         )
     return render(request, "people/individual_list.html", {
         "page": paginate(request, people.order_by("family_name", "given_name", "pk")),
         "q": q,
         "may_record": access.may_record_individuals(request.user),
     })
+
+
+def _search(request, people):
+    """Searches arrive by POST so that an NHS number never lands in an address,
+    a browser history or a server log: a number goes straight to the person,
+    anything else becomes ``?q=``."""
+    q = request.POST.get("q", "").strip()
+    digits = q.replace(" ", "").replace("-", "")
+    if len(digits) == 10 and digits.isdigit():
+        match = people.filter(nhs_number=digits).first()
+        if match is not None:
+            return redirect("people:detail", pk=match.pk)
+        messages.info(request, "Nobody you can see has that NHS number.")
+        return redirect("people:list")
+    return redirect(f"{reverse('people:list')}?{urlencode({'q': q})}" if q else "people:list")
 
 
 @login_required

@@ -80,3 +80,26 @@ def test_an_edit_keeps_who_changed_what(world, login, form_data):
     assert latest.known_risks == "Steep front steps"
     page = client.get(reverse("people:history", args=[person.pk])).content.decode()
     assert "Steep front steps" in page
+
+
+def test_searching_by_nhs_number_goes_to_the_person_without_the_number_in_the_address(world, login):
+    person = world["person"]
+    spaced = f"{person.nhs_number[:3]} {person.nhs_number[3:6]} {person.nhs_number[6:]}"
+    response = login(world["coordinator"]).post(reverse("people:list"), {"q": spaced})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:detail", args=[person.pk])
+    assert person.nhs_number not in response["Location"]
+
+
+def test_an_outsider_cannot_find_a_person_by_nhs_number(world, login):
+    response = login(world["outsider"]).post(
+        reverse("people:list"), {"q": world["person"].nhs_number}, follow=True
+    )
+    assert "Nobody you can see has that NHS number" in response.content.decode()
+
+
+def test_a_name_search_becomes_a_shareable_address(world, login):
+    client = login(world["coordinator"])
+    response = client.post(reverse("people:list"), {"q": "Entwistle"})
+    assert response["Location"] == reverse("people:list") + "?q=Entwistle"
+    assert "Entwistle-Quayle" in client.get(response["Location"]).content.decode()
