@@ -145,6 +145,46 @@ def organisations_for(user) -> QuerySet[Organisation]:
     ) | qs.filter(pk__in=contracts.values("provider_id"))
 
 
+def referrals_for(user):
+    """A council sees its referrals; a provider sees those offered to it."""
+    from homecare.referrals.models import Offer, Referral
+
+    qs = Referral.objects.filter(archived_at__isnull=True)
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role in (Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER):
+        return qs.filter(organisation_id=user.organisation_id)
+    if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
+        offered = Offer.objects.filter(referral=OuterRef("pk"), provider_id=user.organisation_id)
+        return qs.filter(Exists(offered))
+    return qs.none()
+
+
+def offers_for(user):
+    """A council sees every offer of its referrals; a provider only its own."""
+    from homecare.referrals.models import Offer
+
+    qs = Offer.objects.filter(archived_at__isnull=True)
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role in (Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER):
+        return qs.filter(organisation_id=user.organisation_id)
+    if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
+        return qs.filter(provider_id=user.organisation_id)
+    return qs.none()
+
+
+def may_broker(user) -> bool:
+    """Council brokers make, publish, confirm and cancel referrals."""
+    return user.is_authenticated and user.role == Role.COUNCIL_BROKER
+
+
+def may_answer_offers(user) -> bool:
+    return user.is_authenticated and user.role in (
+        Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR,
+    )
+
+
 def get_or_404(queryset: QuerySet, **lookup):
     """One object from an access-scoped queryset, or 404 (never 403: an outsider
     learns nothing, not even that the record exists)."""

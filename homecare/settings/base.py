@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "homecare.people",
     "homecare.workforce",
     "homecare.packages",
+    "homecare.quality",
+    "homecare.referrals",
     "homecare.demo",
 ]
 
