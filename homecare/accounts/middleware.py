@@ -3,10 +3,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
+#: Sent by live page parts that refresh on a timer (htmx polling).
+POLL_HEADER = "X-Homecare-Poll"
 
 
 class SessionTimeoutMiddleware:
@@ -26,10 +29,18 @@ class SessionTimeoutMiddleware:
             if now - last > idle or now - started > absolute:
                 logout(request)
                 query = {"timed_out": "1"}
-                if request.method == "GET":
+                if request.method == "GET" and not request.headers.get("HX-Request"):
                     query["next"] = request.get_full_path()
-                return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode(query)}")
-            request.session["last_seen_at"] = now
+                target = f"{reverse(settings.LOGIN_URL)}?{urlencode(query)}"
+                if request.headers.get("HX-Request"):
+                    # A live part of a page: send the whole page to sign-in.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return redirect(target)
+            if not request.headers.get(POLL_HEADER):
+                # A page refreshing itself is not a person at the keyboard.
+                request.session["last_seen_at"] = now
         return self.get_response(request)
 
 

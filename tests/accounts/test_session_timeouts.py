@@ -83,3 +83,22 @@ def test_a_time_out_on_a_form_post_does_not_carry_the_post_on(world, login, trav
     traveller.shift(timedelta(hours=1))
     response = client.post(reverse("packages:status", args=[world["package"].pk]), {})
     assert response["Location"] == f"{reverse('accounts:login')}?timed_out=1"
+
+
+def test_a_page_polling_on_a_timer_does_not_keep_the_session_alive(world, login):
+    import time_machine
+    from django.urls import reverse
+    from django.utils import timezone
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = login(world["coordinator"])
+        assert client.get(reverse("core:home")).status_code == 200
+    for minutes in (10, 20, 29):
+        with time_machine.travel(start + timezone.timedelta(minutes=minutes), tick=False):
+            polled = client.get(reverse("core:home"), headers={"X-Homecare-Poll": "1", "HX-Request": "true"})
+            assert polled.status_code == 200
+    with time_machine.travel(start + timezone.timedelta(minutes=31), tick=False):
+        polled = client.get(reverse("core:home"), headers={"X-Homecare-Poll": "1", "HX-Request": "true"})
+    assert polled.status_code == 204
+    assert polled["HX-Redirect"].startswith(reverse("accounts:login"))
