@@ -10,6 +10,8 @@ urlpatterns = [
     path("packages/", include("homecare.packages.urls")),
     path("workforce/", include("homecare.workforce.urls")),
     path("contracts/", include("homecare.organisations.urls")),
+    path("referrals/", include("homecare.referrals.urls")),
+    path("api/", include("homecare.referrals.api_urls")),
     path("support/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -20,6 +20,19 @@ DETAIL_ROUTES = {
     "workforce:detail": ("care_worker", {}, "get"),
     "organisations:detail": ("contract", {}, "get"),
     "organisations:rulebook": ("contract", {}, "get"),
+    "referrals:detail": ("referral", {}, "get"),
+    "referrals:publish": ("referral", {}, "post"),
+    "referrals:confirm": ("referral", {}, "get"),
+    "referrals:cancel": ("referral", {}, "post"),
+    "referrals:offer_to_others": ("referral", {}, "post"),
+    "referrals:offer": ("offer", {}, "get"),
+    "referrals:offer_accept": ("offer", {}, "post"),
+    "referrals:offer_decline": ("offer", {}, "post"),
+    "api:referral": ("referral", {}, "get"),
+    "api:referral_publish": ("referral", {}, "post"),
+    "api:offer": ("offer", {}, "get"),
+    "api:offer_accept": ("offer", {}, "post"),
+    "api:offer_decline": ("offer", {}, "post"),
 }
 LIST_ROUTES = {
     "people:list": "Entwistle-Quayle",
@@ -28,8 +41,17 @@ LIST_ROUTES = {
     "organisations:list": "CON-",
     "core:home": "Entwistle-Quayle",
     "people:create": None,
+    "referrals:board": "Entwistle-Quayle",
+    "referrals:board_rows": "Entwistle-Quayle",
+    "referrals:inbox": "Margaret E",
+    "referrals:inbox_rows": "Margaret E",
+    "referrals:create": None,
+    "api:referrals": "REF-",
+    "api:offers": "REF-",
 }
 OPEN_ROUTES = {"accounts:login", "accounts:logout", "healthz"}
+#: Pages only one side of the service uses: the other side gets 404, not an empty list.
+ONE_SIDED = {"referrals:board", "referrals:board_rows", "referrals:inbox", "referrals:inbox_rows"}
 OUTSIDERS = ["outsider", "other_broker"]
 
 
@@ -51,6 +73,25 @@ def test_every_page_has_an_outsider_case():
     assert not missing, f"Add an outsider case for: {missing}"
 
 
+@pytest.fixture
+def everything(world):
+    """``world`` with a hospital discharge referral offered to its provider."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    from homecare.referrals import services
+
+    referral = services.referral_create(
+        by=world["broker"], individual=world["person"], kind="hospital_discharge",
+        urgency="planned", source="hospital_team", referrer_name="Ward 4",
+        requested_start=timezone.localdate(), needs_statement="Help to wash and dress",
+        visits=[{"weekday": 0, "slot_start": time(8), "slot_end": time(9), "duration_minutes": 30}],
+    )
+    referral = services.referral_publish(by=world["broker"], referral=referral)
+    return {**world, "referral": referral, "offer": referral.offers.get()}
+
+
 def _url(name, world):
     key, extra, method = DETAIL_ROUTES[name]
     kwargs = {"pk": world[key].pk}
@@ -61,37 +102,47 @@ def _url(name, world):
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 @pytest.mark.parametrize("name", sorted(DETAIL_ROUTES))
-def test_an_outsider_gets_404_for_a_record_that_is_not_theirs(world, login, name, who):
-    client = login(world[who])
-    url, method = _url(name, world)
+def test_an_outsider_gets_404_for_a_record_that_is_not_theirs(everything, login, name, who):
+    client = login(everything[who])
+    url, method = _url(name, everything)
     response = getattr(client, method)(url)
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 @pytest.mark.parametrize("name", sorted(n for n, text in LIST_ROUTES.items() if text))
-def test_an_outsider_sees_none_of_it_in_lists(world, login, name, who):
-    response = login(world[who]).get(reverse(name))
-    assert response.status_code == 200
+def test_an_outsider_sees_none_of_it_in_lists(everything, login, name, who):
+    response = login(everything[who]).get(reverse(name))
+    assert response.status_code == (404 if name in ONE_SIDED and _other_side(name, who) else 200)
     assert LIST_ROUTES[name] not in response.content.decode()
 
 
+def _other_side(name, who):
+    council_page = name.startswith("referrals:board")
+    return council_page != (who == "other_broker")
+
+
 @pytest.mark.parametrize("name", sorted(DETAIL_ROUTES))
-def test_a_signed_out_visitor_is_sent_to_sign_in(world, client, name):
-    url, method = _url(name, world)
+def test_a_signed_out_visitor_is_sent_to_sign_in(everything, client, name):
+    url, method = _url(name, everything)
     response = getattr(client, method)(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    if name.startswith("api:"):
+        assert response.status_code in (401, 403)
+        assert "error" in response.json()
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_the_insiders_do_see_it(world, login):
+def test_the_insiders_do_see_it(everything, login):
     """The sweep above means something only if the same pages work for insiders."""
-    for who in ["coordinator", "broker"]:
-        client = login(world[who])
-        for name in ["people:detail", "packages:detail", "organisations:rulebook"]:
-            url, _ = _url(name, world)
+    shared = ["people:detail", "packages:detail", "organisations:rulebook", "api:referral", "api:offer"]
+    for who, own in [("coordinator", ["workforce:detail", "referrals:offer"]),
+                     ("broker", ["referrals:detail", "referrals:board"])]:
+        client = login(everything[who])
+        for name in shared + own:
+            url = _url(name, everything)[0] if name in DETAIL_ROUTES else reverse(name)
             assert client.get(url).status_code == 200, (who, name)
-    assert login(world["coordinator"]).get(_url("workforce:detail", world)[0]).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["worker", "daughter", "commissioner"])

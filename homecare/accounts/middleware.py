@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -59,5 +59,7 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             logout(request)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "Sign in with your second factor."}, status=401)
             return redirect(settings.LOGIN_URL)
         return self.get_response(request)

@@ -42,7 +42,7 @@ class PatternEntryForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label="New status")
-    effective_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, current: str, **kwargs):

@@ -27,7 +27,7 @@ class IndividualForm(forms.ModelForm):
             "capacity_concern", "capacity_notes", "named_council_worker",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **{
                 f: forms.Textarea(attrs={"rows": 2})
                 for f in [

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "homecare.packages",
     "homecare.quality",
     "homecare.referrals",
+    "homecare.api_tokens",
     "homecare.demo",
 ]
 

@@ -118,3 +118,10 @@ def test_signing_out_takes_a_post_and_ends_the_session(world, login):
     assert response["Location"] == reverse("accounts:login")
     assert SESSION_KEY not in client.session
     assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_an_api_call_without_the_second_factor_gets_a_json_401(world, client):
+    client.force_login(world["coordinator"])  # password only: no verified device
+    response = client.get("/api/offers/")
+    assert response.status_code == 401
+    assert response.json() == {"error": "Sign in with your second factor."}

@@ -103,3 +103,9 @@ def test_a_name_search_becomes_a_shareable_address(world, login):
     response = client.post(reverse("people:list"), {"q": "Entwistle"})
     assert response["Location"] == reverse("people:list") + "?q=Entwistle"
     assert "Entwistle-Quayle" in client.get(response["Location"]).content.decode()
+
+
+def test_the_edit_form_shows_the_date_of_birth_so_a_browser_date_field_can_read_it(world, login):
+    person = world["person"]
+    page = login(world["coordinator"]).get(reverse("people:edit", args=[person.pk])).content.decode()
+    assert f'value="{person.date_of_birth:%Y-%m-%d}"' in page
