@@ -1,0 +1,148 @@
+"""A simple first rota for the demo: nearest free worker, with continuity.
+
+Plain data in, plain data out. For each provider and day, visits are taken
+in order of start time; each goes to the worker (two for a double-handed
+visit, or none) who is available then, holds the skills, suits the person's
+preference of worker gender, can get there within the visit's window from
+the previous visit, and scores best on travel, lateness, being one of the
+person's regular workers and having seen the person already. A small share
+is left open on purpose, so that the coordinator has work to do. This is
+not the rostering optimizer.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .places import distance_km
+
+#: Longest a worker is rostered in a day, in minutes of care and travel.
+DAY_LIMIT_MINUTES = 10 * 60
+
+
+@dataclass
+class RotaWorker:
+    id: object
+    provider_id: object
+    gender: str
+    skills: frozenset[str]
+    latitude: float
+    longitude: float
+    drives: bool
+    #: weekday -> [(start minute, end minute)], local time; 1440 means midnight.
+    windows: dict[int, list[tuple[int, int]]]
+
+    def available(self, weekday: int, start: int, end: int) -> bool:
+        for a, b in self.windows.get(weekday, ()):
+            if a <= start and end <= b:
+                return True
+            if end > 1440 and a <= start and b >= 1440:
+                after = (weekday + 1) % 7
+                return any(c == 0 and end - 1440 <= d for c, d in self.windows.get(after, ()))
+        return False
+
+
+@dataclass
+class RotaVisit:
+    id: object
+    provider_id: object
+    individual_id: object
+    weekday: int
+    day_index: int
+    start: int  # local minutes after midnight
+    minutes: int
+    workers_required: int
+    skills: frozenset[str]
+    latitude: float
+    longitude: float
+    preferred_gender: str  # "none", "female" or "male"
+    window: int = 30
+    regulars: tuple = ()
+
+
+@dataclass
+class _State:
+    latitude: float
+    longitude: float
+    free_at: int | None = None
+    minutes: int = 0
+    seen: set = field(default_factory=set)
+
+
+def travel_minutes(drives: bool, km: float) -> int:
+    return int(3 + km * (2.0 if drives else 12.0))
+
+
+def assign(
+    visits: list[RotaVisit],
+    workers: list[RotaWorker],
+    *,
+    rng: random.Random,
+    leave_open: float = 0.04,
+) -> list[tuple[object, object]]:
+    """(visit id, worker id) pairs: every visit gets as many workers as it needs, or none."""
+    by_provider: dict = defaultdict(list)
+    for worker in workers:
+        by_provider[worker.provider_id].append(worker)
+    days: dict = defaultdict(list)
+    for visit in visits:
+        days[(visit.provider_id, visit.day_index)].append(visit)
+    seen: dict = defaultdict(set)  # worker id -> people visited on earlier days
+    pairs: list[tuple[object, object]] = []
+    for provider_id, day_index in sorted(days, key=lambda k: (str(k[0]), k[1])):
+        todays = sorted(days[(provider_id, day_index)], key=lambda v: (v.start, str(v.id)))
+        weekday = todays[0].weekday
+        team = [w for w in by_provider.get(provider_id, []) if w.windows.get(weekday)]
+        states = {w.id: _State(w.latitude, w.longitude) for w in team}
+        for visit in todays:
+            if rng.random() < leave_open:
+                continue
+            chosen = _best(visit, team, states, seen)
+            if len(chosen) < visit.workers_required:
+                continue
+            begins = max(b for _, _, b in chosen)  # two workers start together
+            for worker, travel, _ in chosen:
+                state = states[worker.id]
+                state.free_at = begins + visit.minutes
+                state.minutes += visit.minutes + travel
+                state.latitude, state.longitude = visit.latitude, visit.longitude
+                state.seen.add(visit.individual_id)
+                pairs.append((visit.id, worker.id))
+        for worker_id, state in states.items():
+            seen[worker_id] |= state.seen
+    return pairs
+
+
+def _best(visit: RotaVisit, team, states, seen) -> list:
+    scored = []
+    latest = visit.start + visit.window
+    for worker in team:
+        if visit.preferred_gender != "none" and worker.gender != visit.preferred_gender:
+            continue
+        if not visit.skills <= worker.skills:
+            continue
+        state = states[worker.id]
+        if state.minutes + visit.minutes > DAY_LIMIT_MINUTES:
+            continue
+        if state.free_at is None:
+            travel, begins = 0, visit.start
+        else:
+            if state.free_at > latest:
+                continue
+            km = distance_km(state.latitude, state.longitude, visit.latitude, visit.longitude)
+            travel = travel_minutes(worker.drives, km)
+            begins = max(visit.start, state.free_at + travel)
+            if begins > latest:
+                continue
+        if not worker.available(visit.weekday, visit.start, visit.start + visit.minutes):
+            continue
+        score = travel + (begins - visit.start) / 2 + state.minutes / 60
+        if worker.id in visit.regulars:
+            score -= 20
+        if visit.individual_id in state.seen or visit.individual_id in seen[worker.id]:
+            score -= 15
+        scored.append((score, str(worker.id), worker, travel, begins))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    return [(w, t, b) for _, _, w, t, b in scored[: visit.workers_required]]
