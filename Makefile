@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Celery job tests (@pytest.mark.jobs) use a real broker: RabbitMQ with SQLite,
+# Redis with PostgreSQL, so both brokers are proven on every `make test`.
+AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672//
+REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: demo test lint check-migrations check-deploy test-sqlite test-postgres venv clean
 
@@ -22,6 +26,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 check-migrations: venv
+	mkdir -p var
 	$(BIN)/homecare makemigrations --check --dry-run
 
 check-deploy: venv
@@ -31,12 +36,12 @@ check-deploy: venv
 	$(BIN)/python -m django check --deploy --fail-level WARNING
 
 test-sqlite: venv
-	$(BIN)/pytest -q
+	CELERY_BROKER_URL=$(AMQP_URL) $(BIN)/pytest -q
 
 # PostgreSQL runs every test again when one is reachable (CI always has one).
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+		DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) $(BIN)/pytest -q; \
 	else \
 		echo "PostgreSQL not reachable at $(PG_URL): skipped here (.ci/run starts one)"; \
 		if [ -n "$$CI" ]; then exit 1; fi; \
