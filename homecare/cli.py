@@ -1,8 +1,8 @@
 """The `homecare` command: Django's manage.py for this project.
 
-    homecare demo [--no-serve] [--size small|county] [--seed N]
-    homecare otp USERNAME          # the current sign-in code of a demo account
-    homecare <any manage.py command>
+homecare demo [--no-serve] [--size small|county] [--seed N]
+homecare otp USERNAME          # the current sign-in code of a demo account
+homecare <any manage.py command>
 """
 
 import os

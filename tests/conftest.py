@@ -28,8 +28,13 @@ def world(db):
     other_provider = f.ProviderFactory(name="Elsewhere Homecare Ltd")
     other_council = f.CouncilFactory(name="Kent County Council")
     contract = f.ContractFactory(
-        organisation=council, provider=provider, areas=[area], rulebook="lan-hc",
-        kind="block", block_minutes_min=100 * 60, block_minutes_start=150 * 60,
+        organisation=council,
+        provider=provider,
+        areas=[area],
+        rulebook="lan-hc",
+        kind="block",
+        block_minutes_min=100 * 60,
+        block_minutes_start=150 * 60,
         block_minutes_max=200 * 60,
     )
     person = f.IndividualFactory(
@@ -54,16 +59,29 @@ def world(db):
     care_worker.save()
     tomorrow = timezone.localdate() + timedelta(days=1)
     package_services.pattern_entry_add(
-        by=users["coordinator"], package=package, weekdays=[tomorrow.weekday()],
-        start_time=time(9, 0), end_time=time(9, 45), tasks=["Personal care", "Breakfast"],
+        by=users["coordinator"],
+        package=package,
+        weekdays=[tomorrow.weekday()],
+        start_time=time(9, 0),
+        end_time=time(9, 45),
+        tasks=["Personal care", "Breakfast"],
     )
     visit = package.visits.get(date=tomorrow)
-    package_services.visit_assign_workers(by=users["coordinator"], visit=visit, workers=[care_worker])
+    package_services.visit_assign_workers(
+        by=users["coordinator"], visit=visit, workers=[care_worker]
+    )
     return {
-        "council": council, "area": area, "provider": provider,
-        "other_provider": other_provider, "other_council": other_council,
-        "contract": contract, "person": person, "package": package,
-        "care_worker": care_worker, "visit": visit, **users,
+        "council": council,
+        "area": area,
+        "provider": provider,
+        "other_provider": other_provider,
+        "other_council": other_council,
+        "contract": contract,
+        "person": person,
+        "package": package,
+        "care_worker": care_worker,
+        "visit": visit,
+        **users,
     }
 
 

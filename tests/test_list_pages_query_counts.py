@@ -19,8 +19,11 @@ def grow(world, n):
         worker = f.CareWorkerFactory(organisation=world["provider"])
         worker.skills.add(f.SkillFactory())
         services.pattern_entry_add(
-            by=world["coordinator"], package=package, weekdays=[tomorrow.weekday()],
-            start_time=time(10), end_time=time(10, 30),
+            by=world["coordinator"],
+            package=package,
+            weekdays=[tomorrow.weekday()],
+            start_time=time(10),
+            end_time=time(10, 30),
         )
 
 
@@ -48,7 +51,9 @@ def _count(client, url, _unused):
 
 
 @pytest.mark.parametrize(("who", "name"), PAGES)
-def test_query_count_is_fixed_regardless_of_size(world, login, who, name, django_assert_num_queries):
+def test_query_count_is_fixed_regardless_of_size(
+    world, login, who, name, django_assert_num_queries
+):
     client = login(world[who])
     url = reverse(name)
     client.get(url)  # warm the session and caches
@@ -72,8 +77,11 @@ def _thicken(world, n):
     package, tomorrow = world["package"], timezone.localdate() + timedelta(days=1)
     for i in range(n):
         [entry] = services.pattern_entry_add(
-            by=world["coordinator"], package=package, weekdays=[tomorrow.weekday()],
-            start_time=time(12 + i % 8, 0), end_time=time(12 + i % 8, 30),
+            by=world["coordinator"],
+            package=package,
+            weekdays=[tomorrow.weekday()],
+            start_time=time(12 + i % 8, 0),
+            end_time=time(12 + i % 8, 30),
             skills=[f.SkillFactory()],
         )
         visit = package.visits.get(pattern_entry=entry, date=tomorrow)
@@ -82,13 +90,16 @@ def _thicken(world, n):
         )
 
 
-@pytest.mark.parametrize(("who", "name", "key"), [
-    ("coordinator", "packages:detail", "package"),
-    ("coordinator", "people:detail", "person"),
-    ("coordinator", "workforce:detail", "care_worker"),
-    ("broker", "organisations:detail", "contract"),
-    ("broker", "packages:detail", "package"),
-])
+@pytest.mark.parametrize(
+    ("who", "name", "key"),
+    [
+        ("coordinator", "packages:detail", "package"),
+        ("coordinator", "people:detail", "person"),
+        ("coordinator", "workforce:detail", "care_worker"),
+        ("broker", "organisations:detail", "contract"),
+        ("broker", "packages:detail", "package"),
+    ],
+)
 def test_detail_pages_query_count_is_fixed(world, login, django_assert_num_queries, who, name, key):
     client = login(world[who])
     url = reverse(name, args=[world[key].pk])

@@ -83,9 +83,14 @@ def everything(world):
     from homecare.referrals import services
 
     referral = services.referral_create(
-        by=world["broker"], individual=world["person"], kind="hospital_discharge",
-        urgency="planned", source="hospital_team", referrer_name="Ward 4",
-        requested_start=timezone.localdate(), needs_statement="Help to wash and dress",
+        by=world["broker"],
+        individual=world["person"],
+        kind="hospital_discharge",
+        urgency="planned",
+        source="hospital_team",
+        referrer_name="Ward 4",
+        requested_start=timezone.localdate(),
+        needs_statement="Help to wash and dress",
         visits=[{"weekday": 0, "slot_start": time(8), "slot_end": time(9), "duration_minutes": 30}],
     )
     referral = services.referral_publish(by=world["broker"], referral=referral)
@@ -136,9 +141,17 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(everything, client, name):
 
 def test_the_insiders_do_see_it(everything, login):
     """The sweep above means something only if the same pages work for insiders."""
-    shared = ["people:detail", "packages:detail", "organisations:rulebook", "api:referral", "api:offer"]
-    for who, own in [("coordinator", ["workforce:detail", "referrals:offer"]),
-                     ("broker", ["referrals:detail", "referrals:board"])]:
+    shared = [
+        "people:detail",
+        "packages:detail",
+        "organisations:rulebook",
+        "api:referral",
+        "api:offer",
+    ]
+    for who, own in [
+        ("coordinator", ["workforce:detail", "referrals:offer"]),
+        ("broker", ["referrals:detail", "referrals:board"]),
+    ]:
         client = login(everything[who])
         for name in shared + own:
             url = _url(name, everything)[0] if name in DETAIL_ROUTES else reverse(name)
@@ -149,5 +162,7 @@ def test_the_insiders_do_see_it(everything, login):
 def test_read_only_roles_cannot_reach_the_forms(world, login, who):
     client = login(world[who])
     assert client.get(reverse("people:edit", args=[world["person"].pk])).status_code == 404
-    assert client.get(reverse("packages:pattern_add", args=[world["package"].pk])).status_code == 404
+    assert (
+        client.get(reverse("packages:pattern_add", args=[world["package"].pk])).status_code == 404
+    )
     assert client.get(reverse("people:create")).status_code == 404

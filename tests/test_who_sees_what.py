@@ -53,8 +53,11 @@ def test_a_coordinator_home_page_counts_unrostered_visits(world, login):
     package = world["package"]
     today = timezone.localdate()
     services.pattern_entry_add(
-        by=world["coordinator"], package=package, weekdays=[(today + timedelta(days=1)).weekday()],
-        start_time=time(19), end_time=time(19, 30),
+        by=world["coordinator"],
+        package=package,
+        weekdays=[(today + timedelta(days=1)).weekday()],
+        start_time=time(19),
+        end_time=time(19, 30),
     )
     page = login(world["coordinator"]).get(reverse("core:home")).content.decode()
     assert "Not yet rostered" in page
@@ -69,8 +72,10 @@ def test_a_commissioner_sees_block_usage(world, login):
 
 
 def test_the_rulebook_page_shows_each_number_beside_its_clause(world, login):
-    page = login(world["broker"]).get(
-        reverse("organisations:rulebook", args=[world["contract"].pk])
-    ).content.decode()
+    page = (
+        login(world["broker"])
+        .get(reverse("organisations:rulebook", args=[world["contract"].pk]))
+        .content.decode()
+    )
     assert "LAN-HC-3.6" in page
     assert "72 hours" in page

@@ -53,7 +53,8 @@ def individuals_for(user) -> QuerySet[Individual]:
         return qs.filter(organisation_id=user.organisation_id)
     if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
         delivered = CarePackage.objects.filter(
-            individual=OuterRef("pk"), organisation_id=user.organisation_id,
+            individual=OuterRef("pk"),
+            organisation_id=user.organisation_id,
             archived_at__isnull=True,
         )
         return qs.filter(Exists(delivered))
@@ -104,7 +105,8 @@ def contacts_for(user) -> QuerySet[Contact]:
     if user.is_authenticated and user.role in (Role.CARE_WORKER,):
         # Workers get the person's emergency contacts only.
         return Contact.objects.filter(
-            archived_at__isnull=True, is_emergency_contact=True,
+            archived_at__isnull=True,
+            is_emergency_contact=True,
             individual__in=individuals_for(user).values("pk"),
         )
     return Contact.objects.filter(
@@ -140,9 +142,11 @@ def organisations_for(user) -> QuerySet[Organisation]:
     if not user.is_authenticated or not user.is_active or user.organisation_id is None:
         return qs.none()
     contracts = contracts_for(user)
-    return qs.filter(pk__in=[user.organisation_id]) | qs.filter(
-        pk__in=contracts.values("organisation_id")
-    ) | qs.filter(pk__in=contracts.values("provider_id"))
+    return (
+        qs.filter(pk__in=[user.organisation_id])
+        | qs.filter(pk__in=contracts.values("organisation_id"))
+        | qs.filter(pk__in=contracts.values("provider_id"))
+    )
 
 
 def referrals_for(user):
@@ -181,7 +185,8 @@ def may_broker(user) -> bool:
 
 def may_answer_offers(user) -> bool:
     return user.is_authenticated and user.role in (
-        Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR,
+        Role.PROVIDER_MANAGER,
+        Role.PROVIDER_COORDINATOR,
     )
 
 
@@ -202,14 +207,17 @@ def may_record_individuals(user) -> bool:
 
 def may_edit_individuals(user) -> bool:
     return user.is_authenticated and user.role in (
-        Role.COUNCIL_BROKER, Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR,
+        Role.COUNCIL_BROKER,
+        Role.PROVIDER_MANAGER,
+        Role.PROVIDER_COORDINATOR,
     )
 
 
 def may_plan_packages(user) -> bool:
     """The provider's office changes the visit pattern and the package's status."""
     return user.is_authenticated and user.role in (
-        Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR,
+        Role.PROVIDER_MANAGER,
+        Role.PROVIDER_COORDINATOR,
     )
 
 

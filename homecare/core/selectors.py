@@ -37,7 +37,9 @@ def provider_summary(user, today: date) -> dict:
     visits = access.visits_for(user).exclude(status=Visit.Status.CANCELLED)
     counts = visits.aggregate(
         today_count=Count("pk", filter=Q(planned_start__gte=start, planned_start__lt=end)),
-        tomorrow_count=Count("pk", filter=Q(planned_start__gte=end, planned_start__lt=tomorrow_end)),
+        tomorrow_count=Count(
+            "pk", filter=Q(planned_start__gte=end, planned_start__lt=tomorrow_end)
+        ),
     )
     unassigned = (
         visits.filter(planned_start__gte=start, planned_start__lt=tomorrow_end)

@@ -62,9 +62,7 @@ class Eligibility:
     excluded: list[Decision] = field(default_factory=list)
 
 
-def decide(
-    candidates: list[Candidate], *, area_id, neighbours: dict | None = None
-) -> Eligibility:
+def decide(candidates: list[Candidate], *, area_id, neighbours: dict | None = None) -> Eligibility:
     """Split ``candidates`` into those to offer and those excluded, each with why.
 
     - area (LAN-ST-4.1 boundaries, DERBY-LOTS lots; KENT-3.6.8 neighbouring
@@ -109,7 +107,8 @@ def _decide_one(c: Candidate, area_id, neighbours: dict) -> Decision:
         if len(recent) < c.inspections or min(recent) < c.min_grade:
             shown = ", ".join(str(g) for g in recent) or "none"
             return Decision(
-                c, False,
+                c,
+                False,
                 f"Needs grade {c.min_grade}+ in the last {c.inspections} inspections; "
                 f"has {shown} (ELOTH-3.13)",
             )
@@ -122,8 +121,11 @@ def answer_due(offered_at: datetime, kind: str, rules) -> tuple[datetime, str]:
     key = RESPONSE_RULE[kind]
     entry = rules.entry(key)
     due = due_at(
-        offered_at, entry.value, entry.unit,
-        clock=rules.value("referral.response.clock"), calendar=Calendar.from_rulebook(rules),
+        offered_at,
+        entry.value,
+        entry.unit,
+        clock=rules.value("referral.response.clock"),
+        calendar=Calendar.from_rulebook(rules),
     )
     return due, key
 
@@ -133,7 +135,9 @@ def latest_start(answer_due_at: datetime, kind: str, rules) -> tuple[datetime, s
     rulebook's allowance after the response window ends."""
     key = START_RULE[kind]
     entry = rules.entry(key)
-    return due_at(answer_due_at, entry.value, entry.unit, calendar=Calendar.from_rulebook(rules)), key
+    return due_at(
+        answer_due_at, entry.value, entry.unit, calendar=Calendar.from_rulebook(rules)
+    ), key
 
 
 def start_problem(

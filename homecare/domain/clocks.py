@@ -15,10 +15,20 @@ three clocks (rulebook entry ``referral.response.clock``):
   days' notice.
 
 All in Europe/London; instants in and out are timezone-aware.
+
+Speed: boards and nightly jobs compute clocks by the hundred thousand, so each
+clock first tries a quick path built on remembered days: the open windows of
+a calendar year as sorted UTC instants with running totals of open time (one
+bisection finds where a deadline ends), and for day counts the fixed shift
+from a local day to its due day. Anything the quick path cannot answer
+exactly (a day the clocks change, a year far from now, a fractional amount)
+takes the careful day-by-day walk below, which is the definition.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -107,8 +117,17 @@ def _hours_on(cal: Calendar, day: date) -> tuple[datetime, datetime] | None:
     return local_to_utc(day, cal.opening), local_to_utc(day, cal.closing)
 
 
+@lru_cache(maxsize=1)
+def _default_calendar() -> Calendar:
+    return Calendar()
+
+
 def due_at(
-    start: datetime, amount: int, unit: str, *, clock: str = "calendar",
+    start: datetime,
+    amount: int,
+    unit: str,
+    *,
+    clock: str = "calendar",
     calendar: Calendar | None = None,
 ) -> datetime:
     """The instant a deadline of ``amount`` ``unit`` started at ``start`` falls due.
@@ -120,12 +139,11 @@ def due_at(
         raise ValueError("start must be timezone-aware")
     if amount < 0:
         raise ValueError("A deadline cannot be negative")
-    calendar = calendar or Calendar()
+    calendar = calendar or _default_calendar()
     if unit == "working_days" or (clock == "working_days" and unit == "days"):
         return _add_working_days(start, amount, calendar.nation)
     if unit == "days":
-        local = start.astimezone(LONDON)
-        return local_to_utc(local.date() + timedelta(days=amount), local.time().replace(tzinfo=None))
+        return _add_days(start, amount)
     if unit not in UNITS_ELAPSED:
         raise ValueError(f"A clock counts minutes, hours, days or working_days, not {unit!r}")
     minutes = amount * UNITS_ELAPSED[unit]
@@ -135,10 +153,54 @@ def due_at(
         return _add_working_minutes(start, minutes, calendar.nation)
     if clock != "calendar":
         raise ValueError(f"Unknown clock {clock!r}")
-    return start.astimezone(UTC) + timedelta(minutes=minutes)
+    return start.astimezone(UTC) + _minutes(minutes)
 
 
-def _add_operating_minutes(start: datetime, minutes: int, cal: Calendar) -> datetime:
+def due_times(
+    starts: Iterable[datetime],
+    amount: int,
+    unit: str,
+    *,
+    clock: str = "calendar",
+    calendar: Calendar | None = None,
+) -> list[datetime]:
+    """``[due_at(start, amount, unit, ...) for start in starts]``, faster.
+
+    One clock for many starts (a board, a nightly job): the rules are read
+    once and the days the starts share are worked out once.
+    """
+    starts = list(starts)
+    if not starts:
+        return []
+    due_at(starts[0], amount, unit, clock=clock, calendar=calendar)  # refuses what due_at refuses
+    calendar = calendar or _default_calendar()
+    nation = calendar.nation
+    one: Callable[[datetime], datetime]
+    if unit == "working_days" or (clock == "working_days" and unit == "days"):
+        one = lambda s: _add_working_days(s, amount, nation)  # noqa: E731
+    elif unit == "days":
+        one = lambda s: _add_days(s, amount)  # noqa: E731
+    else:
+        minutes = amount * UNITS_ELAPSED[unit]
+        if clock == "operating_hours":
+            one = lambda s: _add_operating_minutes(s, minutes, calendar)  # noqa: E731
+        elif clock == "working_days":
+            one = lambda s: _add_working_minutes(s, minutes, nation)  # noqa: E731
+        else:
+            step = _minutes(minutes)
+            one = lambda s: (s if s.tzinfo is UTC else s.astimezone(UTC)) + step  # noqa: E731
+    out = []
+    for start in starts:
+        if start.tzinfo is None:
+            raise ValueError("start must be timezone-aware")
+        out.append(one(start))
+    return out
+
+
+# The careful walks: one day at a time, the definition of each clock.
+
+
+def _walk_operating_minutes(start: datetime, minutes: int, cal: Calendar) -> datetime:
     local = start.astimezone(LONDON)
     day = local.date()
     cursor = start.astimezone(UTC)
@@ -156,7 +218,7 @@ def _add_operating_minutes(start: datetime, minutes: int, cal: Calendar) -> date
     raise ValueError("Deadline too far ahead to compute")
 
 
-def _add_working_minutes(start: datetime, minutes: int, nation: str) -> datetime:
+def _walk_working_minutes(start: datetime, minutes: int, nation: str) -> datetime:
     """Elapsed time that pauses over weekends and bank holidays."""
     cursor = start.astimezone(UTC)
     remaining = timedelta(minutes=minutes)
@@ -172,7 +234,7 @@ def _add_working_minutes(start: datetime, minutes: int, nation: str) -> datetime
     raise ValueError("Deadline too far ahead to compute")
 
 
-def _add_working_days(start: datetime, days: int, nation: str) -> datetime:
+def _walk_working_days(start: datetime, days: int, nation: str) -> datetime:
     """The same local wall time ``days`` working days later. Starting on a
     non-working day counts from the start of the next working day."""
     local = start.astimezone(LONDON)
@@ -184,6 +246,214 @@ def _add_working_days(start: datetime, days: int, nation: str) -> datetime:
         if days == 0:
             return _instant(day, at)
     return local_to_utc(_working_day_after(day, days, nation), at)
+
+
+def _walk_days(start: datetime, days: int) -> datetime:
+    local = start.astimezone(LONDON)
+    return local_to_utc(local.date() + timedelta(days=days), local.time().replace(tzinfo=None))
+
+
+# The quick paths: the same answers from remembered days, or None.
+
+#: Years the quick paths serve (London's offset is never negative in them, so
+#: a UTC instant's local date is never before its UTC date).
+_QUICK_YEARS = range(1972, 2200)
+_MISSING = object()
+_UTC_DAY_OFFSET: dict[date, timedelta | None] = {}
+_LOCAL_DAY_OFFSET: dict[date, timedelta | None] = {}
+_SHIFTS: dict[tuple, dict[date, timedelta | datetime | None]] = {}
+_WINDOWS: dict[tuple, tuple[list, list, list, list]] = {}
+_CAP = 200_000  # remembered days per table before it starts again
+_LAST_OPERATING: tuple = (None, None, None)
+
+
+@lru_cache(maxsize=1024)
+def _minutes(minutes) -> timedelta:
+    return timedelta(minutes=minutes)
+
+
+def _utc_day_offset(day: date) -> timedelta | None:
+    """London's UTC offset all through the UTC day ``day``; None when it changes."""
+    if day.year not in _QUICK_YEARS:
+        return None
+    midnight = datetime.combine(day, time(0), UTC)
+    first = midnight.astimezone(LONDON).utcoffset()
+    last = (midnight + timedelta(days=1)).astimezone(LONDON).utcoffset()
+    return first if first == last else None
+
+
+def _local_day_offset(day: date) -> timedelta | None:
+    """London's UTC offset all through the local day ``day``; None when it changes."""
+    found = _LOCAL_DAY_OFFSET.get(day, _MISSING)
+    if found is _MISSING:
+        first = LONDON.utcoffset(datetime.combine(day, time(0)))
+        last = LONDON.utcoffset(datetime.combine(day + timedelta(days=1), time(0)))
+        found = first if first == last else None
+        if len(_LOCAL_DAY_OFFSET) > _CAP:
+            _LOCAL_DAY_OFFSET.clear()
+        _LOCAL_DAY_OFFSET[day] = found
+    return found
+
+
+def _shifted(start: datetime, mode: str, nation: str, amount: int) -> datetime | None:
+    """A day-count deadline from remembered days: the start plus the fixed shift
+    from its local day to the due day (or the due instant itself when the
+    start is not a working day)."""
+    if type(amount) is not int:
+        return None
+    cursor = start if start.tzinfo is UTC else start.astimezone(UTC)
+    utc_day = cursor.date()
+    offset = _UTC_DAY_OFFSET.get(utc_day, _MISSING)
+    if offset is _MISSING:
+        if len(_UTC_DAY_OFFSET) > _CAP:
+            _UTC_DAY_OFFSET.clear()
+        offset = _UTC_DAY_OFFSET[utc_day] = _utc_day_offset(utc_day)
+    if offset is None:
+        return None
+    day = (cursor + offset).date()
+    table = _SHIFTS.get((mode, nation, amount))
+    if table is None or len(table) > _CAP:
+        if len(_SHIFTS) > 256:
+            _SHIFTS.clear()
+        table = _SHIFTS[mode, nation, amount] = {}
+    shift = table.get(day, _MISSING)
+    if shift is _MISSING:
+        shift = table[day] = _shift(mode, nation, amount, day)
+    if shift is None:
+        return None
+    if type(shift) is timedelta:
+        return cursor + shift
+    return shift
+
+
+def _shift(mode: str, nation: str, amount: int, day: date) -> timedelta | datetime | None:
+    if mode == "working_days":
+        if not is_working_day(day, nation):
+            while not is_working_day(day, nation):
+                day += timedelta(days=1)
+            return _instant(_working_day_after(day, amount, nation), time(0))
+        due_day = _working_day_after(day, amount, nation)
+    else:
+        due_day = day + timedelta(days=amount)
+    if due_day.year not in _QUICK_YEARS:
+        return None
+    first, last = _local_day_offset(day), _local_day_offset(due_day)
+    if first is None or last is None:
+        return None
+    return (due_day - day) + first - last
+
+
+def _operating_windows(cal: Calendar, year: int) -> tuple[list, list, list, list]:
+    global _LAST_OPERATING
+    last = _LAST_OPERATING  # the same calendar object, asked again: skip hashing it
+    if last[0] is cal and last[1] == year:
+        return last[2]
+    found = _WINDOWS.get((cal, year))
+    if found is None:
+        found = _windows(cal, year, lambda day: _hours_on(cal, day))
+    _LAST_OPERATING = (cal, year, found)
+    return found
+
+
+def _working_windows(nation: str, year: int) -> tuple[list, list, list, list]:
+    found = _WINDOWS.get((nation, year))
+    if found is None:
+        found = _windows(nation, year, lambda day: _working_day_hours(day, nation))
+    return found
+
+
+def _working_day_hours(day: date, nation: str) -> tuple[datetime, datetime] | None:
+    if not is_working_day(day, nation):
+        return None
+    return _instant(day, time(0)), _instant(day + timedelta(days=1), time(0))
+
+
+def _windows(key, year: int, hours_on) -> tuple[list, list, list, list]:
+    """The open windows of the local days 1 January ``year`` to 31 December
+    ``year + 1``: opening and closing instants and the open time before and
+    up to the end of each."""
+    opens, closes, before, upto = [], [], [], []
+    total = timedelta(0)
+    day, last = date(year, 1, 1), date(year + 1, 12, 31)
+    while day <= last:
+        hours = hours_on(day)
+        if hours is not None and hours[0] < hours[1]:
+            opens.append(hours[0])
+            closes.append(hours[1])
+            before.append(total)
+            total += hours[1] - hours[0]
+            upto.append(total)
+        day += timedelta(days=1)
+    if len(_WINDOWS) > 256:
+        _WINDOWS.clear()
+    found = _WINDOWS[key, year] = (opens, closes, before, upto)
+    return found
+
+
+def _windowed(start: datetime, minutes, windows, key) -> datetime | None:
+    """An open-time deadline from one year's windows: bisect for the window the
+    start falls in (or before), then for the window where the time runs out."""
+    cursor = start if start.tzinfo is UTC else start.astimezone(UTC)
+    if cursor.year not in _QUICK_YEARS:
+        return None
+    opens, closes, before, upto = windows(key, cursor.year)
+    i = bisect_right(closes, cursor)
+    if i == len(closes):
+        return None
+    opening = opens[i]
+    begin = cursor if cursor > opening else opening
+    remaining = _minutes(minutes)
+    due = begin + remaining
+    if due <= closes[i]:
+        return due
+    total = before[i] + (begin - opening) + remaining
+    j = bisect_left(upto, total, i + 1)
+    if j == len(upto):
+        return None
+    return opens[j] + (total - before[j])
+
+
+def _add_operating_minutes(start: datetime, minutes: int, cal: Calendar) -> datetime:
+    if type(minutes) is int:
+        due = _windowed(start, minutes, _operating_windows, cal)
+        if due is not None:
+            return due
+    return _walk_operating_minutes(start, minutes, cal)
+
+
+def _add_working_minutes(start: datetime, minutes: int, nation: str) -> datetime:
+    if type(minutes) is int:
+        due = _windowed(start, minutes, _working_windows, nation)
+        if due is not None:
+            return due
+    return _walk_working_minutes(start, minutes, nation)
+
+
+def _add_working_days(start: datetime, days: int, nation: str) -> datetime:
+    due = _shifted(start, "working_days", nation, days)
+    return _walk_working_days(start, days, nation) if due is None else due
+
+
+def _add_days(start: datetime, days: int) -> datetime:
+    due = _shifted(start, "days", "", days)
+    return _walk_days(start, days) if due is None else due
+
+
+def _forget() -> None:
+    """Forget every remembered day (benchmarks start cold, as a new process)."""
+    global _LAST_OPERATING
+    for table in (_UTC_DAY_OFFSET, _LOCAL_DAY_OFFSET, _SHIFTS, _WINDOWS):
+        table.clear()
+    _LAST_OPERATING = (None, None, None)
+    for cached in (
+        bank_holidays,
+        is_working_day,
+        _instant,
+        _working_day_after,
+        _hours_on,
+        _minutes,
+    ):
+        cached.cache_clear()
 
 
 def working_days_between(first: date, last: date, nation: str) -> int:

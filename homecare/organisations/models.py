@@ -37,9 +37,7 @@ class Organisation(CareRecord):
     regulator_id = models.CharField(
         "regulator registration", max_length=40, blank=True, help_text="CQC or Care Inspectorate ID"
     )
-    cqc_rating = models.CharField(
-        "CQC rating", max_length=24, choices=Rating.choices, blank=True
-    )
+    cqc_rating = models.CharField("CQC rating", max_length=24, choices=Rating.choices, blank=True)
     inspection_grades = models.JSONField(
         default=list,
         blank=True,
@@ -137,7 +135,9 @@ class Contract(CareRecord):
         ENDED = "ended", "Ended"
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="contracts_commissioned",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="contracts_commissioned",
         help_text="The council (commissioner).",
     )
     provider = models.ForeignKey(
@@ -154,7 +154,10 @@ class Contract(CareRecord):
         max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     night_rate = models.DecimalField(
-        max_digits=8, decimal_places=2, null=True, blank=True,
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Per night session (KENT-3.7.5) or per block night, where the contract has one.",
     )
     block_minutes_min = models.PositiveIntegerField(
@@ -178,7 +181,8 @@ class Contract(CareRecord):
                 fields=["organisation", "reference"], name="contract_unique_reference"
             ),
             models.CheckConstraint(
-                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
                 name="contract_ends_after_start",
             ),
         ]

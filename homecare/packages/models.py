@@ -8,9 +8,12 @@ from homecare.core.models import CareRecord
 from homecare.domain.patterns import PackageStatus as DomainStatus
 from homecare.domain.patterns import VisitKind as DomainKind
 
-WEEKDAYS = [(i, d) for i, d in enumerate(
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-)]
+WEEKDAYS = [
+    (i, d)
+    for i, d in enumerate(
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    )
+]
 
 
 class CarePackage(CareRecord):
@@ -19,7 +22,9 @@ class CarePackage(CareRecord):
     Status = models.TextChoices("Status", [(s.name, (s.value, s.label)) for s in DomainStatus])
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="packages",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="packages",
         help_text="The provider delivering the package.",
     )
     contract = models.ForeignKey(
@@ -30,9 +35,7 @@ class CarePackage(CareRecord):
     )
     reference = models.CharField(max_length=30)
     status = models.CharField(max_length=10, choices=Status.choices, default="proposed")
-    status_effective_on = models.DateField(
-        help_text="The date the current status took effect."
-    )
+    status_effective_on = models.DateField(help_text="The date the current status took effect.")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
@@ -50,7 +53,8 @@ class CarePackage(CareRecord):
                 fields=["organisation", "reference"], name="package_unique_reference"
             ),
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
                 name="package_ends_after_start",
             ),
         ]

@@ -19,21 +19,37 @@ from .models import CarePackage, PackageStatusChange, PatternEntry, Visit, Visit
 
 @transaction.atomic
 def package_create(
-    *, by, contract, individual, reference: str, start_date: date,
-    end_date: date | None = None, notes: str = "",
+    *,
+    by,
+    contract,
+    individual,
+    reference: str,
+    start_date: date,
+    end_date: date | None = None,
+    notes: str = "",
 ) -> CarePackage:
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": "The package ends before it starts."})
     package = CarePackage(
-        organisation=contract.provider, contract=contract, individual=individual,
-        reference=reference, start_date=start_date, end_date=end_date, notes=notes,
-        status=PackageStatus.PROPOSED, status_effective_on=start_date,
+        organisation=contract.provider,
+        contract=contract,
+        individual=individual,
+        reference=reference,
+        start_date=start_date,
+        end_date=end_date,
+        notes=notes,
+        status=PackageStatus.PROPOSED,
+        status_effective_on=start_date,
     )
     package._history_user = by
     package.save()
     PackageStatusChange.objects.create(
-        organisation=package.organisation, package=package, from_status="",
-        to_status=PackageStatus.PROPOSED, effective_on=start_date, changed_by=by,
+        organisation=package.organisation,
+        package=package,
+        from_status="",
+        to_status=PackageStatus.PROPOSED,
+        effective_on=start_date,
+        changed_by=by,
         reason="Package created",
     )
     return package
@@ -50,9 +66,7 @@ def package_transition(
     """
     old = package.status
     if not patterns.can_transition(old, to_status):
-        raise ValidationError(
-            f"A {old} package cannot become {to_status}."
-        )
+        raise ValidationError(f"A {old} package cannot become {to_status}.")
     moved = CarePackage.objects.filter(pk=package.pk, status=old).update(
         status=to_status, status_effective_on=effective_on
     )
@@ -63,8 +77,13 @@ def package_transition(
     # Saved again so the audit history keeps who moved it, and from what.
     package.save(update_fields=["status", "status_effective_on"])
     PackageStatusChange.objects.create(
-        organisation=package.organisation, package=package, from_status=old,
-        to_status=to_status, effective_on=effective_on, reason=reason, changed_by=by,
+        organisation=package.organisation,
+        package=package,
+        from_status=old,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        changed_by=by,
     )
     visits_regenerate(packages=[package], by=by)
     return package
@@ -73,7 +92,9 @@ def package_transition(
 def _entry_problems(package: CarePackage, *, kind, start_time, end_time, workers_required):
     rules = package.contract.rules()
     return patterns.validate_line(
-        kind=VisitKind(kind), start_time=start_time, end_time=end_time,
+        kind=VisitKind(kind),
+        start_time=start_time,
+        end_time=end_time,
         duration_minutes=_duration(kind, start_time, end_time),
         workers_required=workers_required,
         overnight_min_minutes=rules.minutes("visit.overnight_block_min"),
@@ -91,13 +112,24 @@ def _duration(kind, start_time: time, end_time: time | None) -> int | None:
 
 @transaction.atomic
 def pattern_entry_add(
-    *, by, package: CarePackage, weekdays: list[int], kind: str = VisitKind.VISIT,
-    start_time: time, end_time: time, workers_required: int = 1, window_minutes: int = 30,
-    tasks: list[str] | None = None, skills=(),
+    *,
+    by,
+    package: CarePackage,
+    weekdays: list[int],
+    kind: str = VisitKind.VISIT,
+    start_time: time,
+    end_time: time,
+    workers_required: int = 1,
+    window_minutes: int = 30,
+    tasks: list[str] | None = None,
+    skills=(),
 ) -> list[PatternEntry]:
     """Add a visit (or block) to the weekly pattern on each of ``weekdays``."""
     problems = _entry_problems(
-        package, kind=kind, start_time=start_time, end_time=end_time,
+        package,
+        kind=kind,
+        start_time=start_time,
+        end_time=end_time,
         workers_required=workers_required,
     )
     if not weekdays:
@@ -107,10 +139,15 @@ def pattern_entry_add(
     entries = []
     for weekday in weekdays:
         entry = PatternEntry(
-            organisation=package.organisation, package=package, weekday=weekday, kind=kind,
-            start_time=start_time, end_time=end_time if VisitKind(kind).is_block else None,
+            organisation=package.organisation,
+            package=package,
+            weekday=weekday,
+            kind=kind,
+            start_time=start_time,
+            end_time=end_time if VisitKind(kind).is_block else None,
             duration_minutes=_duration(kind, start_time, end_time),
-            workers_required=workers_required, window_minutes=window_minutes,
+            workers_required=workers_required,
+            window_minutes=window_minutes,
             tasks=list(tasks or []),
         )
         entry._history_user = by
@@ -142,7 +179,10 @@ class Regeneration:
 
 
 def visits_regenerate(
-    *, packages: list[CarePackage], by=None, now: datetime | None = None,
+    *,
+    packages: list[CarePackage],
+    by=None,
+    now: datetime | None = None,
     horizon_days: int | None = None,
 ) -> Regeneration:
     """Bring the future visits of ``packages`` in line with their patterns.
@@ -182,17 +222,26 @@ def visits_regenerate(
     for key, (entry, occ) in wanted.items():
         visit = existing.pop(key, None)
         fields = dict(
-            kind=entry.kind, planned_start=occ.start, planned_end=occ.end,
-            duration_minutes=occ.minutes, window_minutes=entry.window_minutes, workers_required=entry.workers_required,
+            kind=entry.kind,
+            planned_start=occ.start,
+            planned_end=occ.end,
+            duration_minutes=occ.minutes,
+            window_minutes=entry.window_minutes,
+            workers_required=entry.workers_required,
             tasks=entry.tasks,
         )
         if visit is None:
             package = package_by_id[entry.package_id]
-            to_create.append(Visit(
-                organisation_id=package.organisation_id, package_id=package.pk,
-                individual_id=package.individual_id, pattern_entry_id=entry.pk,
-                date=occ.date, **fields,
-            ))
+            to_create.append(
+                Visit(
+                    organisation_id=package.organisation_id,
+                    package_id=package.pk,
+                    individual_id=package.individual_id,
+                    pattern_entry_id=entry.pk,
+                    date=occ.date,
+                    **fields,
+                )
+            )
         elif any(getattr(visit, k) != v for k, v in fields.items()):
             for k, v in fields.items():
                 setattr(visit, k, v)
@@ -206,28 +255,51 @@ def visits_regenerate(
         _bulk_create(to_create, by)
     if to_update:
         bulk_update_with_history(
-            to_update, Visit, ["kind", "planned_start", "planned_end", "duration_minutes", "window_minutes",
-                               "workers_required", "tasks"], batch_size=500, default_user=by,
+            to_update,
+            Visit,
+            [
+                "kind",
+                "planned_start",
+                "planned_end",
+                "duration_minutes",
+                "window_minutes",
+                "workers_required",
+                "tasks",
+            ],
+            batch_size=500,
+            default_user=by,
         )
     if to_cancel:
         bulk_update_with_history(to_cancel, Visit, ["status"], batch_size=500, default_user=by)
-    result.created, result.updated, result.cancelled = len(to_create), len(to_update), len(to_cancel)
+    result.created, result.updated, result.cancelled = (
+        len(to_create),
+        len(to_update),
+        len(to_cancel),
+    )
     return result
 
 
 def _bulk_create(visits: list[Visit], by) -> None:
     bulk_create_with_history(
-        visits, Visit, batch_size=500, default_user=by,
+        visits,
+        Visit,
+        batch_size=500,
+        default_user=by,
         default_change_reason="Generated from the weekly pattern",
     )
 
 
 def _line(entry: PatternEntry) -> patterns.PatternLine:
     return patterns.PatternLine(
-        key=entry.pk, weekday=entry.weekday, start_time=entry.start_time,
-        duration_minutes=entry.duration_minutes, kind=VisitKind(entry.kind),
-        end_time=entry.end_time, workers_required=entry.workers_required,
-        window_minutes=entry.window_minutes, tasks=tuple(entry.tasks),
+        key=entry.pk,
+        weekday=entry.weekday,
+        start_time=entry.start_time,
+        duration_minutes=entry.duration_minutes,
+        kind=VisitKind(entry.kind),
+        end_time=entry.end_time,
+        workers_required=entry.workers_required,
+        window_minutes=entry.window_minutes,
+        tasks=tuple(entry.tasks),
     )
 
 
@@ -250,6 +322,7 @@ def visit_assign_workers(*, by, visit: Visit, workers: list) -> list[VisitAssign
     have = set(VisitAssignment.objects.filter(visit=visit).values_list("worker_id", flat=True))
     created = [
         VisitAssignment.objects.create(organisation_id=visit.organisation_id, visit=visit, worker=w)
-        for pk, w in distinct.items() if pk not in have
+        for pk, w in distinct.items()
+        if pk not in have
     ]
     return created

@@ -18,15 +18,21 @@ from .forms import PatternEntryForm, TransitionForm
 
 @login_required
 def package_list(request):
-    packages = access.packages_for(request.user).select_related("individual", "organisation", "contract")
+    packages = access.packages_for(request.user).select_related(
+        "individual", "organisation", "contract"
+    )
     status = request.GET.get("status", "")
     if status in PackageStatus._value2member_map_:
         packages = packages.filter(status=status)
-    return render(request, "packages/package_list.html", {
-        "page": paginate(request, packages.order_by("-start_date", "reference", "pk")),
-        "status": status,
-        "statuses": list(PackageStatus),
-    })
+    return render(
+        request,
+        "packages/package_list.html",
+        {
+            "page": paginate(request, packages.order_by("-start_date", "reference", "pk")),
+            "status": status,
+            "statuses": list(PackageStatus),
+        },
+    )
 
 
 def _package(request, pk):
@@ -42,19 +48,24 @@ def package_detail(request, pk):
     start, _ = selectors.day_bounds(timezone.localdate())
     end = start + timezone.timedelta(days=7)
     pattern = (
-        access.pattern_entries_for(request.user).filter(package=package)
+        access.pattern_entries_for(request.user)
+        .filter(package=package)
         .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
     )
     may_plan = access.may_plan_packages(request.user)
-    return render(request, "packages/package_detail.html", {
-        "package": package,
-        "pattern": pattern,
-        "weekly_minutes": sum(e.weekly_minutes for e in pattern),
-        "transitions": package.transitions.select_related("changed_by"),
-        "visits": selectors.visits_between(request.user, start, end).filter(package=package),
-        "may_plan": may_plan,
-        "transition_form": TransitionForm(current=package.status) if may_plan else None,
-    })
+    return render(
+        request,
+        "packages/package_detail.html",
+        {
+            "package": package,
+            "pattern": pattern,
+            "weekly_minutes": sum(e.weekly_minutes for e in pattern),
+            "transitions": package.transitions.select_related("changed_by"),
+            "visits": selectors.visits_between(request.user, start, end).filter(package=package),
+            "may_plan": may_plan,
+            "transition_form": TransitionForm(current=package.status) if may_plan else None,
+        },
+    )
 
 
 @login_required
@@ -117,5 +128,3 @@ def _add_errors(form, exc: ValidationError):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-

@@ -17,23 +17,48 @@ class IndividualForm(forms.ModelForm):
     class Meta:
         model = Individual
         fields = [
-            "title", "given_name", "family_name", "preferred_name", "date_of_birth", "gender",
-            "nhs_number", "council_identifier",
-            "address_line_1", "address_line_2", "town", "postcode", "latitude", "longitude",
-            "area", "telephone",
-            "presenting_needs", "medical_conditions", "current_care_arrangements",
-            "moving_and_handling", "known_risks", "communication_needs",
-            "preferred_worker_gender", "safeguarding_concern", "safeguarding_notes",
-            "capacity_concern", "capacity_notes", "named_council_worker",
+            "title",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "gender",
+            "nhs_number",
+            "council_identifier",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "latitude",
+            "longitude",
+            "area",
+            "telephone",
+            "presenting_needs",
+            "medical_conditions",
+            "current_care_arrangements",
+            "moving_and_handling",
+            "known_risks",
+            "communication_needs",
+            "preferred_worker_gender",
+            "safeguarding_concern",
+            "safeguarding_notes",
+            "capacity_concern",
+            "capacity_notes",
+            "named_council_worker",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **{
                 f: forms.Textarea(attrs={"rows": 2})
                 for f in [
-                    "presenting_needs", "medical_conditions", "current_care_arrangements",
-                    "moving_and_handling", "known_risks", "communication_needs",
-                    "safeguarding_notes", "capacity_notes",
+                    "presenting_needs",
+                    "medical_conditions",
+                    "current_care_arrangements",
+                    "moving_and_handling",
+                    "known_risks",
+                    "communication_needs",
+                    "safeguarding_notes",
+                    "capacity_notes",
                 ]
             },
         }
@@ -55,9 +80,7 @@ class IndividualForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        _checked(
-            lambda b: identifiers.check_date_of_birth(b, today=timezone.localdate()), born
-        )
+        _checked(lambda b: identifiers.check_date_of_birth(b, today=timezone.localdate()), born)
         return born
 
     def clean(self):

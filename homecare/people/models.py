@@ -25,7 +25,9 @@ class WorkerGenderPreference(models.TextChoices):
 
 class Individual(CareRecord):
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="individuals",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="individuals",
         help_text="The council responsible for this person's care.",
     )
     area = models.ForeignKey(
@@ -37,9 +39,7 @@ class Individual(CareRecord):
     title = models.CharField(max_length=20, blank=True)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    preferred_name = models.CharField(
-        "preferred form of address", max_length=100, blank=True
-    )
+    preferred_name = models.CharField("preferred form of address", max_length=100, blank=True)
     date_of_birth = models.DateField()
     gender = models.CharField(max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
     # Where and how to reach them (LAN-ST-5.1)

@@ -6,8 +6,10 @@ from django.db import transaction
 from .models import Contact, Individual
 
 _INDIVIDUAL_FIELDS = [
-    f.name for f in Individual._meta.get_fields()
-    if f.concrete and f.name not in {"id", "created_at", "archived_at", "archived_by", "organisation"}
+    f.name
+    for f in Individual._meta.get_fields()
+    if f.concrete
+    and f.name not in {"id", "created_at", "archived_at", "archived_by", "organisation"}
 ]
 
 

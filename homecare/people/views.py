@@ -24,14 +24,20 @@ def individual_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         people = people.filter(
-            Q(family_name__icontains=q) | Q(given_name__icontains=q) | Q(postcode__icontains=q)
+            Q(family_name__icontains=q)
+            | Q(given_name__icontains=q)
+            | Q(postcode__icontains=q)
             | Q(council_identifier=q)
         )
-    return render(request, "people/individual_list.html", {
-        "page": paginate(request, people.order_by("family_name", "given_name", "pk")),
-        "q": q,
-        "may_record": access.may_record_individuals(request.user),
-    })
+    return render(
+        request,
+        "people/individual_list.html",
+        {
+            "page": paginate(request, people.order_by("family_name", "given_name", "pk")),
+            "q": q,
+            "may_record": access.may_record_individuals(request.user),
+        },
+    )
 
 
 def _search(request, people):
@@ -55,15 +61,20 @@ def individual_detail(request, pk):
     today = timezone.localdate()
     start, _ = selectors.day_bounds(today)
     end = start + timezone.timedelta(days=7)
-    return render(request, "people/individual_detail.html", {
-        "person": person,
-        "contacts": access.contacts_for(request.user).filter(individual=person),
-        "packages": access.packages_for(request.user).filter(individual=person)
-        .select_related("contract", "organisation"),
-        "visits": selectors.visits_between(request.user, start, end).filter(individual=person),
-        "may_edit": access.may_edit_individuals(request.user),
-        "is_worker": request.user.is_care_worker,
-    })
+    return render(
+        request,
+        "people/individual_detail.html",
+        {
+            "person": person,
+            "contacts": access.contacts_for(request.user).filter(individual=person),
+            "packages": access.packages_for(request.user)
+            .filter(individual=person)
+            .select_related("contract", "organisation"),
+            "visits": selectors.visits_between(request.user, start, end).filter(individual=person),
+            "may_edit": access.may_edit_individuals(request.user),
+            "is_worker": request.user.is_care_worker,
+        },
+    )
 
 
 @login_required
@@ -110,10 +121,16 @@ def individual_history(request, pk):
     if request.user.is_care_worker or request.user.is_family:
         raise Http404
     person = access.get_or_404(access.individuals_for(request.user), pk=pk)
-    return render(request, "people/individual_history.html", {
-        "person": person,
-        "changes": _changes(person.history.select_related("history_user").order_by("-history_date")[:200]),
-    })
+    return render(
+        request,
+        "people/individual_history.html",
+        {
+            "person": person,
+            "changes": _changes(
+                person.history.select_related("history_user").order_by("-history_date")[:200]
+            ),
+        },
+    )
 
 
 def _changes(records):

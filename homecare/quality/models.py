@@ -18,14 +18,18 @@ class Sanction(CareRecord):
         SAFEGUARDING = "safeguarding", "Safeguarding"
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="sanctions_imposed",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="sanctions_imposed",
         help_text="The council imposing the sanction.",
     )
     provider = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="sanctions"
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    level = models.PositiveSmallIntegerField(choices=[(1, "Level 1"), (2, "Level 2"), (3, "Level 3")])
+    level = models.PositiveSmallIntegerField(
+        choices=[(1, "Level 1"), (2, "Level 2"), (3, "Level 3")]
+    )
     reason = models.TextField()
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True, help_text="Empty while in force.")
@@ -35,7 +39,9 @@ class Sanction(CareRecord):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(level__in=[1, 2, 3]), name="sanction_level_1_to_3"),
+            models.CheckConstraint(
+                condition=models.Q(level__in=[1, 2, 3]), name="sanction_level_1_to_3"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -60,7 +60,9 @@ class Referral(CareRecord):
         CANCELLED = "cancelled", "Cancelled"
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="referrals",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals",
         help_text="The council making the referral.",
     )
     individual = models.ForeignKey(
@@ -93,8 +95,12 @@ class Referral(CareRecord):
     consent = models.CharField(max_length=20, choices=Consent.choices, default=Consent.NOT_YET)
     consent_notes = models.TextField(blank=True)
     previous_package = models.ForeignKey(
-        "packages.CarePackage", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="restarts", help_text="For a restart: the package held during the stay.",
+        "packages.CarePackage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="restarts",
+        help_text="For a restart: the package held during the stay.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_after = models.DateTimeField(
@@ -209,7 +215,9 @@ class Offer(CareRecord):
         OTHER = "other", "Other"
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="offers_made",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="offers_made",
         help_text="The council (the referral's owner).",
     )
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="offers")
@@ -224,7 +232,8 @@ class Offer(CareRecord):
     offered_at = models.DateTimeField()
     due_at = models.DateTimeField(help_text="When the answer is due, from the contract's rulebook.")
     deadline_rule = models.CharField(
-        max_length=60, help_text="The rulebook entry that set the clock, e.g. referral.response.planned"
+        max_length=60,
+        help_text="The rulebook entry that set the clock, e.g. referral.response.planned",
     )
     deadline_ref = models.CharField(max_length=60, blank=True, help_text="Its requirement IDs.")
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -238,15 +247,17 @@ class Offer(CareRecord):
     start_date = models.DateField(null=True, blank=True)
     start_time = models.TimeField(null=True, blank=True)
     gender_preference_met = models.BooleanField(null=True, blank=True)
-    decline_reason = models.CharField(
-        max_length=24, choices=DeclineReason.choices, blank=True
-    )
+    decline_reason = models.CharField(max_length=24, choices=DeclineReason.choices, blank=True)
     decline_details = models.TextField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=200, blank=True)
     package = models.ForeignKey(
-        "packages.CarePackage", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="offers", help_text="The package this offer became, once confirmed.",
+        "packages.CarePackage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offers",
+        help_text="The package this offer became, once confirmed.",
     )
 
     history = HistoricalRecords()
@@ -281,7 +292,9 @@ class OfferSlot(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["offer", "referral_visit"], name="one_arrival_per_visit"),
+            models.UniqueConstraint(
+                fields=["offer", "referral_visit"], name="one_arrival_per_visit"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,16 +23,32 @@ from homecare.quality.models import Sanction
 from .models import Offer, OfferSlot, Referral, ReferralVisit
 
 REFERRAL_FIELDS = {
-    "kind", "urgency", "source", "referrer_name", "referrer_telephone", "care_type",
-    "requested_start", "expected_end", "needs_statement", "special_requirements",
-    "moving_and_handling", "known_risks", "preferred_worker_gender", "safeguarding_concern",
-    "capacity_concern", "consent", "consent_notes", "previous_package",
+    "kind",
+    "urgency",
+    "source",
+    "referrer_name",
+    "referrer_telephone",
+    "care_type",
+    "requested_start",
+    "expected_end",
+    "needs_statement",
+    "special_requirements",
+    "moving_and_handling",
+    "known_risks",
+    "preferred_worker_gender",
+    "safeguarding_concern",
+    "capacity_concern",
+    "consent",
+    "consent_notes",
+    "previous_package",
 }
 
 
 def _next_reference(council) -> str:
     year = timezone.localdate().year
-    count = Referral.objects.filter(organisation=council, reference__startswith=f"REF-{year}-").count()
+    count = Referral.objects.filter(
+        organisation=council, reference__startswith=f"REF-{year}-"
+    ).count()
     return f"REF-{year}-{count + 1:05d}"
 
 
@@ -49,12 +65,18 @@ def referral_create(*, by, individual, visits: list[dict], received_at=None, **f
     if not visits:
         raise ValidationError({"visits": "Add at least one visit wanted."})
     referral = Referral(
-        organisation_id=individual.organisation_id, individual=individual,
-        area_id=individual.area_id, reference=_next_reference(individual.organisation),
-        received_at=received_at or timezone.now(), created_by=by, **fields,
+        organisation_id=individual.organisation_id,
+        individual=individual,
+        area_id=individual.area_id,
+        reference=_next_reference(individual.organisation),
+        received_at=received_at or timezone.now(),
+        created_by=by,
+        **fields,
     )
     if referral.kind == Referral.Kind.RESTART and referral.previous_package is None:
-        raise ValidationError({"previous_package": "A restart names the package held during the stay."})
+        raise ValidationError(
+            {"previous_package": "A restart names the package held during the stay."}
+        )
     referral.full_clean()
     referral._history_user = by
     referral.save()
@@ -82,8 +104,10 @@ def candidates_for(referral: Referral, *, restart_only: bool = False) -> list[al
     today = timezone.localdate()
     contracts = (
         Contract.objects.filter(
-            organisation_id=referral.organisation_id, status=Contract.Status.LIVE,
-            archived_at__isnull=True, starts_on__lte=today,
+            organisation_id=referral.organisation_id,
+            status=Contract.Status.LIVE,
+            archived_at__isnull=True,
+            starts_on__lte=today,
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .select_related("provider")
@@ -93,7 +117,8 @@ def candidates_for(referral: Referral, *, restart_only: bool = False) -> list[al
         contracts = contracts.filter(pk=referral.previous_package.contract_id)
     sanctions = dict(
         Sanction.objects.filter(
-            organisation_id=referral.organisation_id, archived_at__isnull=True,
+            organisation_id=referral.organisation_id,
+            archived_at__isnull=True,
             starts_on__lte=today,
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
@@ -103,17 +128,22 @@ def candidates_for(referral: Referral, *, restart_only: bool = False) -> list[al
     out = []
     for c in contracts:
         rules = c.rules()
-        out.append(allocation.Candidate(
-            contract_id=c.pk, provider_id=c.provider_id, provider_name=c.provider.name,
-            area_ids=frozenset(a.pk for a in c.areas.all()),
-            allocation=rules.value("referral.allocation"),
-            sanction_level=sanctions.get(c.provider_id, 0),
-            sanction_stop_level=rules.value("referral.sanction_stop_level"),
-            cqc_rating=c.provider.cqc_rating, cqc_gate=rules.value("referral.quality_gate.cqc_rating"),
-            grades=tuple(c.provider.inspection_grades or ()),
-            min_grade=rules.value("referral.quality_gate.min_grade"),
-            inspections=rules.value("referral.quality_gate.inspections"),
-        ))
+        out.append(
+            allocation.Candidate(
+                contract_id=c.pk,
+                provider_id=c.provider_id,
+                provider_name=c.provider.name,
+                area_ids=frozenset(a.pk for a in c.areas.all()),
+                allocation=rules.value("referral.allocation"),
+                sanction_level=sanctions.get(c.provider_id, 0),
+                sanction_stop_level=rules.value("referral.sanction_stop_level"),
+                cqc_rating=c.provider.cqc_rating,
+                cqc_gate=rules.value("referral.quality_gate.cqc_rating"),
+                grades=tuple(c.provider.inspection_grades or ()),
+                min_grade=rules.value("referral.quality_gate.min_grade"),
+                inspections=rules.value("referral.quality_gate.inspections"),
+            )
+        )
     return out
 
 
@@ -127,7 +157,8 @@ def eligibility(referral: Referral, *, restart_only: bool = False) -> allocation
         )
     }
     return allocation.decide(
-        candidates_for(referral, restart_only=restart_only), area_id=referral.area_id,
+        candidates_for(referral, restart_only=restart_only),
+        area_id=referral.area_id,
         neighbours=neighbours,
     )
 
@@ -177,7 +208,9 @@ def _batch_time(decision: allocation.Eligibility) -> time | None:
     return min(r.value("referral.publish.batch_time") for r in rules)
 
 
-def _make_offers(referral: Referral, decision: allocation.Eligibility, *, now, round_) -> list[Offer]:
+def _make_offers(
+    referral: Referral, decision: allocation.Eligibility, *, now, round_
+) -> list[Offer]:
     contracts = Contract.objects.in_bulk([d.candidate.contract_id for d in decision.offered])
     offers = []
     for d in decision.offered:
@@ -185,9 +218,14 @@ def _make_offers(referral: Referral, decision: allocation.Eligibility, *, now, r
         rules = contract.rules()
         due, rule = allocation.answer_due(now, referral.kind, rules)
         offer = Offer(
-            organisation_id=referral.organisation_id, referral=referral,
-            provider_id=contract.provider_id, contract=contract, round=round_,
-            offered_at=now, due_at=due, deadline_rule=rule,
+            organisation_id=referral.organisation_id,
+            referral=referral,
+            provider_id=contract.provider_id,
+            contract=contract,
+            round=round_,
+            offered_at=now,
+            due_at=due,
+            deadline_rule=rule,
             deadline_ref=", ".join(rules.entry(rule).ref),
         )
         offer.save()
@@ -266,8 +304,14 @@ def start_deadline(offer: Offer) -> tuple[datetime, str]:
 
 @transaction.atomic
 def offer_accept(
-    *, by, offer: Offer, start_date: date | None, start_time: time | None = None,
-    gender_preference_met: bool | None = None, arrivals: dict, now: datetime | None = None,
+    *,
+    by,
+    offer: Offer,
+    start_date: date | None,
+    start_time: time | None = None,
+    gender_preference_met: bool | None = None,
+    arrivals: dict,
+    now: datetime | None = None,
 ) -> Offer:
     """Accept with an arrival time inside each offered slot (LAN-HC-3.5), whether
     the preferred worker gender can be met, and a start date inside the window
@@ -283,7 +327,9 @@ def offer_accept(
     else:
         latest, refs = start_deadline(offer)
         problem = allocation.start_problem(
-            start=start_date, today=timezone.localdate(now), latest=timezone.localtime(latest).date()
+            start=start_date,
+            today=timezone.localdate(now),
+            latest=timezone.localtime(latest).date(),
         )
         if problem:
             errors["start_date"] = f"{problem} ({refs})."
@@ -306,14 +352,25 @@ def offer_accept(
     if errors:
         raise ValidationError(errors)
     offer = _claim_answer(
-        offer, by, now, status=Offer.Status.ACCEPTED, start_date=start_date,
-        start_time=start_time, gender_preference_met=gender_preference_met,
+        offer,
+        by,
+        now,
+        status=Offer.Status.ACCEPTED,
+        start_date=start_date,
+        start_time=start_time,
+        gender_preference_met=gender_preference_met,
     )
-    OfferSlot.objects.bulk_create([
-        OfferSlot(organisation_id=offer.organisation_id, offer=offer, referral_visit_id=pk,
-                  arrival_time=arrival)
-        for pk, arrival in chosen.items()
-    ])
+    OfferSlot.objects.bulk_create(
+        [
+            OfferSlot(
+                organisation_id=offer.organisation_id,
+                offer=offer,
+                referral_visit_id=pk,
+                arrival_time=arrival,
+            )
+            for pk, arrival in chosen.items()
+        ]
+    )
     return offer
 
 
@@ -331,7 +388,11 @@ def offer_decline(
     if reason == Offer.DeclineReason.OTHER and not details.strip():
         raise ValidationError({"decline_details": "Say why, when the reason is 'Other'."})
     offer = _claim_answer(
-        offer, by, now, status=Offer.Status.DECLINED, decline_reason=reason,
+        offer,
+        by,
+        now,
+        status=Offer.Status.DECLINED,
+        decline_reason=reason,
         decline_details=details,
     )
     if offer.round == Offer.Round.PREVIOUS_PROVIDER:
@@ -374,7 +435,9 @@ def referral_confirm(
         status=Referral.Status.PLACED, placed_at=now
     )
     if not moved:
-        raise ValidationError("This referral is not waiting for a decision (already placed or cancelled).")
+        raise ValidationError(
+            "This referral is not waiting for a decision (already placed or cancelled)."
+        )
     referral.refresh_from_db()
     accepted = {str(o.pk): o for o in referral.offers.filter(status=Offer.Status.ACCEPTED)}
     visits = {str(v.pk): v for v in referral.visits.all()}
@@ -385,41 +448,66 @@ def referral_confirm(
     if unknown:
         raise ValidationError("Only offers a provider has accepted can be confirmed.")
     offers = [accepted[o] for o in dict.fromkeys(chosen.values())]
-    if len(offers) > 1 and not all(o.contract.rules().value("referral.split_allowed") for o in offers):
-        raise ValidationError("This contract does not allow a package to be split between providers.")
+    if len(offers) > 1 and not all(
+        o.contract.rules().value("referral.split_allowed") for o in offers
+    ):
+        raise ValidationError(
+            "This contract does not allow a package to be split between providers."
+        )
     packages = []
     for offer in offers:
         package = package_services.package_create(
-            by=by, contract=offer.contract, individual=referral.individual,
-            reference=f"{referral.reference}-{len(packages) + 1}", start_date=offer.start_date,
-            end_date=referral.expected_end, notes=f"From referral {referral.reference}",
+            by=by,
+            contract=offer.contract,
+            individual=referral.individual,
+            reference=f"{referral.reference}-{len(packages) + 1}",
+            start_date=offer.start_date,
+            end_date=referral.expected_end,
+            notes=f"From referral {referral.reference}",
         )
         slots = OfferSlot.objects.filter(offer=offer).select_related("referral_visit")
         for slot in slots:
-            if str(slot.referral_visit_id) not in chosen or chosen[str(slot.referral_visit_id)] != str(offer.pk):
+            if str(slot.referral_visit_id) not in chosen or chosen[
+                str(slot.referral_visit_id)
+            ] != str(offer.pk):
                 continue
             wanted = slot.referral_visit
-            end = (datetime.combine(date.min, slot.arrival_time) + timedelta(minutes=wanted.duration_minutes)).time()
+            end = (
+                datetime.combine(date.min, slot.arrival_time)
+                + timedelta(minutes=wanted.duration_minutes)
+            ).time()
             package_services.pattern_entry_add(
-                by=by, package=package, weekdays=[wanted.weekday], kind=wanted.kind,
-                start_time=slot.arrival_time, end_time=end,
-                workers_required=wanted.workers_required, tasks=wanted.tasks,
+                by=by,
+                package=package,
+                weekdays=[wanted.weekday],
+                kind=wanted.kind,
+                start_time=slot.arrival_time,
+                end_time=end,
+                workers_required=wanted.workers_required,
+                tasks=wanted.tasks,
             )
             OfferSlot.objects.filter(pk=slot.pk).update(confirmed=True)
         package_services.package_transition(
-            by=by, package=package, to_status="active", effective_on=offer.start_date,
+            by=by,
+            package=package,
+            to_status="active",
+            effective_on=offer.start_date,
             reason=f"Confirmed from referral {referral.reference}",
         )
         Offer.objects.filter(pk=offer.pk, status=Offer.Status.ACCEPTED).update(
             status=Offer.Status.CONFIRMED, package=package
         )
         packages.append(package)
-    _withdraw(referral.offers.exclude(pk__in=[o.pk for o in offers]), now, "Another provider was chosen")
+    _withdraw(
+        referral.offers.exclude(pk__in=[o.pk for o in offers]), now, "Another provider was chosen"
+    )
     return packages
 
 
 @transaction.atomic
-def referral_cancel(*, by, referral: Referral, reason: str, now: datetime | None = None) -> Referral:
+def referral_cancel(
+    *, by, referral: Referral, reason: str, now: datetime | None = None
+) -> Referral:
     """The council cancels: open offers are withdrawn, and the capacity of a
     placed package is released at once (LAN-ST-4.25): today's visits stand
     (staff already committed, for at most one day) and every visit from
@@ -429,8 +517,13 @@ def referral_cancel(*, by, referral: Referral, reason: str, now: datetime | None
         raise ValidationError({"reason": "Say why the referral is cancelled."})
     old = referral.status
     moved = Referral.objects.filter(
-        pk=referral.pk, status__in=[Referral.Status.DRAFT, Referral.Status.QUEUED,
-                                    Referral.Status.PUBLISHED, Referral.Status.PLACED]
+        pk=referral.pk,
+        status__in=[
+            Referral.Status.DRAFT,
+            Referral.Status.QUEUED,
+            Referral.Status.PUBLISHED,
+            Referral.Status.PLACED,
+        ],
     ).update(status=Referral.Status.CANCELLED, cancelled_at=now, cancellation_reason=reason)
     if not moved:
         raise ValidationError("This referral is already cancelled.")
@@ -441,7 +534,9 @@ def referral_cancel(*, by, referral: Referral, reason: str, now: datetime | None
             if package.status in ("proposed", "active"):
                 to = "closed" if package.status == "proposed" else "ceased"
                 package_services.package_transition(
-                    by=by, package=package, to_status=to,
+                    by=by,
+                    package=package,
+                    to_status=to,
                     effective_on=max(committed_until, package.start_date),
                     reason=f"Referral cancelled at short notice: {reason}",
                 )

@@ -29,11 +29,16 @@ class CareWorker(CareRecord):
         WELLBEING = "wellbeing_worker", "Wellbeing worker"
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="care_workers",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="care_workers",
         help_text="The employing provider.",
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="care_worker",
     )
     given_name = models.CharField(max_length=100)
@@ -74,9 +79,14 @@ class Availability(CareRecord):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     worker = models.ForeignKey(CareWorker, on_delete=models.PROTECT, related_name="availability")
-    weekday = models.PositiveSmallIntegerField(choices=[(i, d) for i, d in enumerate(
-        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    )])
+    weekday = models.PositiveSmallIntegerField(
+        choices=[
+            (i, d)
+            for i, d in enumerate(
+                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+            )
+        ]
+    )
     start_time = models.TimeField()
     end_time = models.TimeField()
 

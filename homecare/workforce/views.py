@@ -17,10 +17,14 @@ def worker_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         workers = workers.filter(Q(family_name__icontains=q) | Q(given_name__icontains=q))
-    return render(request, "workforce/worker_list.html", {
-        "page": paginate(request, workers.order_by("family_name", "given_name", "pk")),
-        "q": q,
-    })
+    return render(
+        request,
+        "workforce/worker_list.html",
+        {
+            "page": paginate(request, workers.order_by("family_name", "given_name", "pk")),
+            "q": q,
+        },
+    )
 
 
 @login_required
@@ -32,8 +36,12 @@ def worker_detail(request, pk):
     end = start + timezone.timedelta(days=7)
     visits = selectors.visits_between(request.user, start, end).filter(assignments__worker=worker)
     week = visits.aggregate(n=Count("pk"))
-    return render(request, "workforce/worker_detail.html", {
-        "worker": worker,
-        "visits": visits,
-        "visit_count": week["n"],
-    })
+    return render(
+        request,
+        "workforce/worker_detail.html",
+        {
+            "worker": worker,
+            "visits": visits,
+            "visit_count": week["n"],
+        },
+    )

@@ -96,9 +96,13 @@ def test_a_page_polling_on_a_timer_does_not_keep_the_session_alive(world, login)
         assert client.get(reverse("core:home")).status_code == 200
     for minutes in (10, 20, 29):
         with time_machine.travel(start + timezone.timedelta(minutes=minutes), tick=False):
-            polled = client.get(reverse("core:home"), headers={"X-Homecare-Poll": "1", "HX-Request": "true"})
+            polled = client.get(
+                reverse("core:home"), headers={"X-Homecare-Poll": "1", "HX-Request": "true"}
+            )
             assert polled.status_code == 200
     with time_machine.travel(start + timezone.timedelta(minutes=31), tick=False):
-        polled = client.get(reverse("core:home"), headers={"X-Homecare-Poll": "1", "HX-Request": "true"})
+        polled = client.get(
+            reverse("core:home"), headers={"X-Homecare-Poll": "1", "HX-Request": "true"}
+        )
     assert polled.status_code == 204
     assert polled["HX-Redirect"].startswith(reverse("accounts:login"))

@@ -34,9 +34,15 @@ def test_synthetic_nhs_numbers_are_valid_and_never_issued():
     assert all(normalise_nhs_number(n) == n and n.startswith("999") for n in numbers)
 
 
-@pytest.mark.parametrize(("typed", "clean"), [
-    ("bb1 5ab", "BB1 5AB"), ("EH413HA", "EH41 3HA"), ("  pr7  1aa ", "PR7 1AA"), ("ec1a1bb", "EC1A 1BB"),
-])
+@pytest.mark.parametrize(
+    ("typed", "clean"),
+    [
+        ("bb1 5ab", "BB1 5AB"),
+        ("EH413HA", "EH41 3HA"),
+        ("  pr7  1aa ", "PR7 1AA"),
+        ("ec1a1bb", "EC1A 1BB"),
+    ],
+)
 def test_postcodes_are_normalised(typed, clean):
     assert normalise_postcode(typed) == clean
 

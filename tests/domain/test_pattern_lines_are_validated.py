@@ -8,8 +8,13 @@ LIMITS = dict(overnight_min_minutes=8 * 60, day_block_min_minutes=2 * 60)
 
 
 def check(**kw):
-    args = dict(kind=VisitKind.VISIT, start_time=time(8), end_time=time(8, 30),
-                duration_minutes=30, workers_required=1)
+    args = dict(
+        kind=VisitKind.VISIT,
+        start_time=time(8),
+        end_time=time(8, 30),
+        duration_minutes=30,
+        workers_required=1,
+    )
     return validate_line(**{**args, **kw}, **LIMITS)
 
 
@@ -40,7 +45,9 @@ def test_a_day_block_under_two_hours_is_refused():
 
 
 def test_a_block_needs_an_end_time():
-    assert check(kind=VisitKind.DAY_BLOCK, end_time=None)["end_time"] == "A block needs an end time."
+    assert (
+        check(kind=VisitKind.DAY_BLOCK, end_time=None)["end_time"] == "A block needs an end time."
+    )
 
 
 def test_package_statuses_move_only_along_the_allowed_paths():

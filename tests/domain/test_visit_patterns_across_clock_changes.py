@@ -46,8 +46,11 @@ def test_an_ambiguous_time_on_the_autumn_night_means_the_first_one():
 def test_an_overnight_block_is_an_hour_shorter_when_the_clocks_go_forward():
     """LAN-ST-4.10: a 22:00–07:00 block crossing the March change lasts 8 real hours."""
     block = line(
-        weekday=5, kind=VisitKind.OVERNIGHT_BLOCK, start_time=time(22, 0),
-        end_time=time(7, 0), duration_minutes=540,
+        weekday=5,
+        kind=VisitKind.OVERNIGHT_BLOCK,
+        start_time=time(22, 0),
+        end_time=time(7, 0),
+        duration_minutes=540,
     )
     [occ] = occurrences([block], SPRING_2026 - timedelta(days=1), SPRING_2026 - timedelta(days=1))
     assert occ.minutes == 8 * 60
@@ -56,8 +59,11 @@ def test_an_overnight_block_is_an_hour_shorter_when_the_clocks_go_forward():
 
 def test_an_overnight_block_is_an_hour_longer_when_the_clocks_go_back():
     block = line(
-        weekday=5, kind=VisitKind.OVERNIGHT_BLOCK, start_time=time(22, 0),
-        end_time=time(7, 0), duration_minutes=540,
+        weekday=5,
+        kind=VisitKind.OVERNIGHT_BLOCK,
+        start_time=time(22, 0),
+        end_time=time(7, 0),
+        duration_minutes=540,
     )
     night = AUTUMN_2026 - timedelta(days=1)
     [occ] = occurrences([block], night, night)
@@ -65,7 +71,9 @@ def test_an_overnight_block_is_an_hour_longer_when_the_clocks_go_back():
 
 
 def test_a_visit_lasts_its_minutes_of_real_time_across_the_change():
-    [occ] = occurrences([line(start_time=time(0, 45), duration_minutes=60)], AUTUMN_2026, AUTUMN_2026)
+    [occ] = occurrences(
+        [line(start_time=time(0, 45), duration_minutes=60)], AUTUMN_2026, AUTUMN_2026
+    )
     assert occ.minutes == 60
 
 

@@ -17,10 +17,18 @@ def url(world):
 
 def test_a_coordinator_adds_a_double_handed_morning_visit(world, login, url):
     client = login(world["coordinator"])
-    response = client.post(url, {
-        "weekdays": ["0", "2", "4"], "kind": "visit", "start_time": "07:30", "end_time": "08:15",
-        "workers_required": "2", "window_minutes": "30", "tasks": "Hoist transfer\nWash and dress",
-    })
+    response = client.post(
+        url,
+        {
+            "weekdays": ["0", "2", "4"],
+            "kind": "visit",
+            "start_time": "07:30",
+            "end_time": "08:15",
+            "workers_required": "2",
+            "window_minutes": "30",
+            "tasks": "Hoist transfer\nWash and dress",
+        },
+    )
     assert response.status_code == 302
     entries = PatternEntry.objects.filter(package=world["package"], start_time="07:30")
     assert entries.count() == 3
@@ -30,17 +38,30 @@ def test_a_coordinator_adds_a_double_handed_morning_visit(world, login, url):
     assert "Hoist transfer" in page
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"start_time": "09:00", "end_time": "08:30"}, "before it starts"),
-    ({"start_time": "25:00"}, "Enter a valid time"),
-    ({"weekdays": []}, "Choose at least one day"),
-    ({"kind": "overnight_block", "start_time": "23:00", "end_time": "05:00"}, "at least 8 hours"),
-    ({"workers_required": "3"}, "Select a valid choice"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"start_time": "09:00", "end_time": "08:30"}, "before it starts"),
+        ({"start_time": "25:00"}, "Enter a valid time"),
+        ({"weekdays": []}, "Choose at least one day"),
+        (
+            {"kind": "overnight_block", "start_time": "23:00", "end_time": "05:00"},
+            "at least 8 hours",
+        ),
+        ({"workers_required": "3"}, "Select a valid choice"),
+    ],
+)
 def test_bad_pattern_lines_are_explained_and_nothing_changes(world, login, url, data, message):
     before = (PatternEntry.objects.count(), Visit.objects.count())
-    base = {"weekdays": ["1"], "kind": "visit", "start_time": "12:00", "end_time": "12:30",
-            "workers_required": "1", "window_minutes": "15", "tasks": ""}
+    base = {
+        "weekdays": ["1"],
+        "kind": "visit",
+        "start_time": "12:00",
+        "end_time": "12:30",
+        "workers_required": "1",
+        "window_minutes": "15",
+        "tasks": "",
+    }
     response = login(world["coordinator"]).post(url, {**base, **data})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -52,7 +73,11 @@ def test_a_coordinator_suspends_a_package_for_a_hospital_stay(world, login):
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = login(world["coordinator"]).post(
         reverse("packages:status", args=[package.pk]),
-        {"to_status": "suspended", "effective_on": tomorrow.isoformat(), "reason": "Admitted to RBH"},
+        {
+            "to_status": "suspended",
+            "effective_on": tomorrow.isoformat(),
+            "reason": "Admitted to RBH",
+        },
     )
     assert response.status_code == 302
     package.refresh_from_db()

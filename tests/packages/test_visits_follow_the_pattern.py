@@ -33,7 +33,11 @@ def at(day, hour, minute=0):
 @time_machine.travel(at(MONDAY, 6), tick=False)
 def test_a_pattern_line_makes_one_visit_per_week_for_four_weeks(package, coordinator):
     services.pattern_entry_add(
-        by=coordinator, package=package, weekdays=[0, 3], start_time=time(8), end_time=time(8, 45),
+        by=coordinator,
+        package=package,
+        weekdays=[0, 3],
+        start_time=time(8),
+        end_time=time(8, 45),
     )
     visits = list(package.visits.order_by("planned_start"))
     assert len(visits) == 9  # Mondays 2, 9, 16, 23, 30 and Thursdays 5, 12, 19, 26
@@ -45,7 +49,11 @@ def test_a_pattern_line_makes_one_visit_per_week_for_four_weeks(package, coordin
 @time_machine.travel(at(MONDAY, 6), tick=False)
 def test_a_double_handed_line_makes_double_handed_visits(package, coordinator):
     services.pattern_entry_add(
-        by=coordinator, package=package, weekdays=[1], start_time=time(8), end_time=time(9),
+        by=coordinator,
+        package=package,
+        weekdays=[1],
+        start_time=time(8),
+        end_time=time(9),
         workers_required=2,
     )
     assert set(package.visits.values_list("workers_required", flat=True)) == {2}
@@ -54,18 +62,28 @@ def test_a_double_handed_line_makes_double_handed_visits(package, coordinator):
 def test_changing_the_pattern_moves_future_visits_and_leaves_the_past_alone(package, coordinator):
     with time_machine.travel(at(MONDAY, 6), tick=False):
         [entry] = services.pattern_entry_add(
-            by=coordinator, package=package, weekdays=[0], start_time=time(8), end_time=time(8, 30),
+            by=coordinator,
+            package=package,
+            weekdays=[0],
+            start_time=time(8),
+            end_time=time(8, 30),
         )
     with time_machine.travel(at(MONDAY + timedelta(days=8), 12), tick=False):
         services.pattern_entry_archive(by=coordinator, entry=entry)
         services.pattern_entry_add(
-            by=coordinator, package=package, weekdays=[0], start_time=time(10), end_time=time(10, 30),
+            by=coordinator,
+            package=package,
+            weekdays=[0],
+            start_time=time(10),
+            end_time=time(10, 30),
         )
         past = package.visits.filter(planned_start__lt=timezone.now())
         future = package.visits.filter(planned_start__gte=timezone.now())
     assert {v.status for v in past} == {"planned"}
     assert [timezone.localtime(v.planned_start).hour for v in past] == [8, 8]
-    assert {timezone.localtime(v.planned_start).hour for v in future.filter(status="planned")} == {10}
+    assert {timezone.localtime(v.planned_start).hour for v in future.filter(status="planned")} == {
+        10
+    }
     assert future.filter(status="cancelled").count() == 3  # the old 08:00 visits still ahead
     assert future.filter(status="planned").count() == 4
 
@@ -73,7 +91,11 @@ def test_changing_the_pattern_moves_future_visits_and_leaves_the_past_alone(pack
 @time_machine.travel(at(MONDAY, 6), tick=False)
 def test_regenerating_twice_changes_nothing(package, coordinator):
     services.pattern_entry_add(
-        by=coordinator, package=package, weekdays=[2], start_time=time(18), end_time=time(18, 30),
+        by=coordinator,
+        package=package,
+        weekdays=[2],
+        start_time=time(18),
+        end_time=time(18, 30),
     )
     again = services.visits_regenerate(packages=[package])
     assert (again.created, again.updated, again.cancelled) == (0, 0, 0)
@@ -84,7 +106,11 @@ def test_the_horizon_rolls_forward_with_the_nightly_job(package, coordinator):
 
     with time_machine.travel(at(MONDAY, 6), tick=False):
         services.pattern_entry_add(
-            by=coordinator, package=package, weekdays=[0], start_time=time(8), end_time=time(8, 30),
+            by=coordinator,
+            package=package,
+            weekdays=[0],
+            start_time=time(8),
+            end_time=time(8, 30),
         )
     with time_machine.travel(at(MONDAY + timedelta(days=14), 1), tick=False):
         run = enqueue("visits.extend_horizon")
@@ -98,12 +124,18 @@ def test_the_horizon_rolls_forward_with_the_nightly_job(package, coordinator):
 @time_machine.travel(at(MONDAY, 6), tick=False)
 def test_suspending_cancels_visits_from_the_effective_date_only(package, coordinator):
     services.pattern_entry_add(
-        by=coordinator, package=package, weekdays=[0, 1, 2, 3, 4, 5, 6],
-        start_time=time(9), end_time=time(9, 30),
+        by=coordinator,
+        package=package,
+        weekdays=[0, 1, 2, 3, 4, 5, 6],
+        start_time=time(9),
+        end_time=time(9, 30),
     )
     services.package_transition(
-        by=coordinator, package=package, to_status="suspended",
-        effective_on=MONDAY + timedelta(days=3), reason="Admitted to hospital",
+        by=coordinator,
+        package=package,
+        to_status="suspended",
+        effective_on=MONDAY + timedelta(days=3),
+        reason="Admitted to hospital",
     )
     planned = package.visits.filter(status="planned")
     assert sorted(v.date for v in planned) == [MONDAY + timedelta(days=i) for i in range(3)]
@@ -113,8 +145,12 @@ def test_suspending_cancels_visits_from_the_effective_date_only(package, coordin
 
 @time_machine.travel(at(MONDAY, 6), tick=False)
 def test_a_closed_package_cannot_be_reactivated(package, coordinator):
-    services.package_transition(by=coordinator, package=package, to_status="ceased", effective_on=MONDAY)
-    services.package_transition(by=coordinator, package=package, to_status="closed", effective_on=MONDAY)
+    services.package_transition(
+        by=coordinator, package=package, to_status="ceased", effective_on=MONDAY
+    )
+    services.package_transition(
+        by=coordinator, package=package, to_status="closed", effective_on=MONDAY
+    )
     with pytest.raises(ValidationError, match="cannot become active"):
         services.package_transition(
             by=coordinator, package=package, to_status="active", effective_on=MONDAY
@@ -125,7 +161,11 @@ def test_a_closed_package_cannot_be_reactivated(package, coordinator):
 def test_a_visit_that_ends_before_it_starts_is_refused_and_nothing_is_saved(package, coordinator):
     with pytest.raises(ValidationError) as exc:
         services.pattern_entry_add(
-            by=coordinator, package=package, weekdays=[0], start_time=time(9), end_time=time(8),
+            by=coordinator,
+            package=package,
+            weekdays=[0],
+            start_time=time(9),
+            end_time=time(8),
         )
     assert "before it starts" in str(exc.value)
     assert package.pattern.count() == 0
@@ -136,7 +176,11 @@ def test_a_visit_that_ends_before_it_starts_is_refused_and_nothing_is_saved(pack
 def test_a_double_handed_visit_with_one_worker_is_refused(package, coordinator):
     """KENT-3.3.7: double-handed care needs both workers."""
     services.pattern_entry_add(
-        by=coordinator, package=package, weekdays=[0], start_time=time(9), end_time=time(10),
+        by=coordinator,
+        package=package,
+        weekdays=[0],
+        start_time=time(9),
+        end_time=time(10),
         workers_required=2,
     )
     visit = package.visits.first()
@@ -152,11 +196,17 @@ def test_a_double_handed_visit_with_one_worker_is_refused(package, coordinator):
 @time_machine.travel(at(MONDAY, 6), tick=False)
 def test_a_worker_of_another_provider_cannot_be_rostered(package, coordinator):
     services.pattern_entry_add(
-        by=coordinator, package=package, weekdays=[0], start_time=time(9), end_time=time(10),
+        by=coordinator,
+        package=package,
+        weekdays=[0],
+        start_time=time(9),
+        end_time=time(10),
     )
     stranger = f.CareWorkerFactory()
     with pytest.raises(ValidationError, match="employed by the provider"):
-        services.visit_assign_workers(by=coordinator, visit=package.visits.first(), workers=[stranger])
+        services.visit_assign_workers(
+            by=coordinator, visit=package.visits.first(), workers=[stranger]
+        )
 
 
 def test_care_records_are_never_deleted(package):

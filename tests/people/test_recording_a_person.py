@@ -9,12 +9,21 @@ from homecare.people.models import Individual
 @pytest.fixture
 def form_data(world):
     return {
-        "title": "Mrs", "given_name": "Edith", "family_name": "Crompton",
-        "date_of_birth": "1938-02-14", "gender": "female",
-        "nhs_number": "943 476 5919", "council_identifier": "LAS123456",
-        "address_line_1": "12 Larkhill", "town": "Blackburn", "postcode": "bb1 5ab",
-        "latitude": "53.7520", "longitude": "-2.4820", "area": str(world["area"].pk),
-        "telephone": "01254 123456", "preferred_worker_gender": "female",
+        "title": "Mrs",
+        "given_name": "Edith",
+        "family_name": "Crompton",
+        "date_of_birth": "1938-02-14",
+        "gender": "female",
+        "nhs_number": "943 476 5919",
+        "council_identifier": "LAS123456",
+        "address_line_1": "12 Larkhill",
+        "town": "Blackburn",
+        "postcode": "bb1 5ab",
+        "latitude": "53.7520",
+        "longitude": "-2.4820",
+        "area": str(world["area"].pk),
+        "telephone": "01254 123456",
+        "preferred_worker_gender": "female",
         "presenting_needs": "Discharged after a fall; needs help washing and dressing.",
         "moving_and_handling": "Zimmer frame; one carer.",
     }
@@ -33,15 +42,18 @@ def test_a_broker_records_a_person(world, login, form_data):
     assert person.history.first().history_user == world["broker"]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("nhs_number", "943 476 5918", "is not a valid NHS number"),
-    ("nhs_number", "12345", "An NHS number has 10 digits"),
-    ("date_of_birth", "2099-01-01", "The date of birth is in the future"),
-    ("date_of_birth", "2015-06-01", "must be 18 or over"),  # LAN-ST-2.4
-    ("postcode", "BLACKBURN", "is not a UK postcode"),
-    ("telephone", "0125", "not a valid UK telephone number"),
-    ("date_of_birth", "1938-02-30", "Enter a valid date"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("nhs_number", "943 476 5918", "is not a valid NHS number"),
+        ("nhs_number", "12345", "An NHS number has 10 digits"),
+        ("date_of_birth", "2099-01-01", "The date of birth is in the future"),
+        ("date_of_birth", "2015-06-01", "must be 18 or over"),  # LAN-ST-2.4
+        ("postcode", "BLACKBURN", "is not a UK postcode"),
+        ("telephone", "0125", "not a valid UK telephone number"),
+        ("date_of_birth", "1938-02-30", "Enter a valid date"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_saved(world, login, form_data, field, value, message):
     before = Individual.objects.count()
     response = login(world["broker"]).post(reverse("people:create"), {**form_data, field: value})
@@ -71,8 +83,13 @@ def test_a_broker_cannot_put_a_person_in_another_councils_area(world, login, for
 def test_an_edit_keeps_who_changed_what(world, login, form_data):
     person = world["person"]
     client = login(world["coordinator"])
-    data = {**form_data, "given_name": person.given_name, "family_name": person.family_name,
-            "area": str(person.area_id), "known_risks": "Steep front steps"}
+    data = {
+        **form_data,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "area": str(person.area_id),
+        "known_risks": "Steep front steps",
+    }
     response = client.post(reverse("people:edit", args=[person.pk]), data)
     assert response.status_code == 302
     latest = person.history.first()
@@ -107,5 +124,7 @@ def test_a_name_search_becomes_a_shareable_address(world, login):
 
 def test_the_edit_form_shows_the_date_of_birth_so_a_browser_date_field_can_read_it(world, login):
     person = world["person"]
-    page = login(world["coordinator"]).get(reverse("people:edit", args=[person.pk])).content.decode()
+    page = (
+        login(world["coordinator"]).get(reverse("people:edit", args=[person.pk])).content.decode()
+    )
     assert f'value="{person.date_of_birth:%Y-%m-%d}"' in page

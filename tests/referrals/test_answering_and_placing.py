@@ -20,7 +20,9 @@ def published(market, make_referral):
 
 
 def accept(market, offer, who="coordinator", when=None, **kw):
-    args = dict(start_date=FRIDAY_4PM.date() + timedelta(days=1), arrivals=answer_times(offer.referral))
+    args = dict(
+        start_date=FRIDAY_4PM.date() + timedelta(days=1), arrivals=answer_times(offer.referral)
+    )
     args.update(kw)
     with time_machine.travel(when or FRIDAY_4PM + timedelta(hours=1), tick=False):
         return services.offer_accept(by=market[who], offer=offer, **args)
@@ -38,8 +40,10 @@ def test_an_acceptance_records_times_start_and_response_time(market, published):
 
 def test_an_answer_after_the_deadline_is_recorded_as_late_not_refused(market, published):
     offer = accept(
-        market, published.offers.get(provider=market["provider"]),
-        when=FRIDAY_4PM + timedelta(hours=25), start_date=FRIDAY_4PM.date() + timedelta(days=2),
+        market,
+        published.offers.get(provider=market["provider"]),
+        when=FRIDAY_4PM + timedelta(hours=25),
+        start_date=FRIDAY_4PM.date() + timedelta(days=2),
     )
     assert offer.answered_late is True
     assert offer.response_minutes == 25 * 60
@@ -121,11 +125,13 @@ def test_confirming_makes_an_active_package_in_the_providers_books(market, publi
     offer = accept(market, published.offers.get(provider=market["provider"]))
     with time_machine.travel(FRIDAY_4PM + timedelta(hours=2), tick=False):
         services.offer_decline(
-            by=market["second_coordinator"], offer=published.offers.get(provider=market["second"]),
+            by=market["second_coordinator"],
+            offer=published.offers.get(provider=market["second"]),
             reason="no_capacity",
         )
         [package] = services.referral_confirm(
-            by=market["broker"], referral=published,
+            by=market["broker"],
+            referral=published,
             allocations={v.pk: offer.pk for v in published.visits.all()},
         )
     assert package.organisation == market["provider"]
@@ -143,7 +149,8 @@ def test_confirming_withdraws_the_other_offers(market, published):
     offer = accept(market, published.offers.get(provider=market["provider"]))
     with time_machine.travel(FRIDAY_4PM + timedelta(hours=2), tick=False):
         services.referral_confirm(
-            by=market["broker"], referral=published,
+            by=market["broker"],
+            referral=published,
             allocations={v.pk: offer.pk for v in published.visits.all()},
         )
     other = published.offers.get(provider=market["second"])
@@ -156,7 +163,8 @@ def test_only_accepted_offers_can_be_confirmed_and_a_failure_saves_nothing(marke
     open_offer = published.offers.get(provider=market["second"])
     with pytest.raises(ValidationError, match="accepted"):
         services.referral_confirm(
-            by=market["broker"], referral=published,
+            by=market["broker"],
+            referral=published,
             allocations={v.pk: open_offer.pk for v in published.visits.all()},
         )
     published.refresh_from_db()
@@ -170,7 +178,9 @@ def test_a_package_is_split_between_providers_where_the_contract_allows(market, 
         contract.rulebook = "kent"
         contract.save()
     first = accept(market, published.offers.get(provider=market["provider"]))
-    second = accept(market, published.offers.get(provider=market["second"]), who="second_coordinator")
+    second = accept(
+        market, published.offers.get(provider=market["second"]), who="second_coordinator"
+    )
     mornings = {v.pk: first.pk for v in published.visits.filter(slot_start=time(7, 30))}
     teas = {v.pk: second.pk for v in published.visits.filter(slot_start=time(17))}
     with time_machine.travel(FRIDAY_4PM + timedelta(hours=2), tick=False):
@@ -183,7 +193,9 @@ def test_a_package_is_split_between_providers_where_the_contract_allows(market, 
 
 def test_a_split_is_refused_where_the_contract_does_not_allow_it(market, published):
     first = accept(market, published.offers.get(provider=market["provider"]))
-    second = accept(market, published.offers.get(provider=market["second"]), who="second_coordinator")
+    second = accept(
+        market, published.offers.get(provider=market["second"]), who="second_coordinator"
+    )
     visits = list(published.visits.all())
     allocations = {v.pk: (first.pk if i % 2 else second.pk) for i, v in enumerate(visits)}
     with pytest.raises(ValidationError, match="does not allow a package to be split"):
@@ -193,14 +205,21 @@ def test_a_split_is_refused_where_the_contract_does_not_allow_it(market, publish
 def test_cancelling_a_placed_referral_releases_the_capacity_from_tomorrow(market, published):
     """LAN-ST-4.25: short-notice cancellations release capacity at once, except
     staff already committed, for at most one day."""
-    offer = accept(market, published.offers.get(provider=market["provider"]),
-                   start_date=FRIDAY_4PM.date(), when=FRIDAY_4PM + timedelta(minutes=10))
+    offer = accept(
+        market,
+        published.offers.get(provider=market["provider"]),
+        start_date=FRIDAY_4PM.date(),
+        when=FRIDAY_4PM + timedelta(minutes=10),
+    )
     with time_machine.travel(FRIDAY_4PM + timedelta(minutes=20), tick=False):
         [package] = services.referral_confirm(
-            by=market["broker"], referral=published,
+            by=market["broker"],
+            referral=published,
             allocations={v.pk: offer.pk for v in published.visits.all()},
         )
-        services.referral_cancel(by=market["broker"], referral=published, reason="Moved to a care home")
+        services.referral_cancel(
+            by=market["broker"], referral=published, reason="Moved to a care home"
+        )
     package.refresh_from_db()
     assert package.status == "ceased"
     today = package.visits.filter(date=FRIDAY_4PM.date())

@@ -40,8 +40,12 @@ def test_a_provider_under_a_level_3_sanction_is_never_offered_referrals(market, 
     from homecare.quality.models import Sanction
 
     Sanction.objects.create(
-        organisation=market["council"], provider=market["second"], kind="safeguarding", level=3,
-        reason="Regulator warning notice", starts_on=FRIDAY_4PM.date() - timedelta(days=3),
+        organisation=market["council"],
+        provider=market["second"],
+        kind="safeguarding",
+        level=3,
+        reason="Regulator warning notice",
+        starts_on=FRIDAY_4PM.date() - timedelta(days=3),
     )
     referral = services.referral_publish(by=market["broker"], referral=make_referral())
     assert list(referral.offers.values_list("provider", flat=True)) == [market["provider"].pk]
@@ -54,8 +58,12 @@ def test_a_level_2_sanction_does_not_stop_referrals(market, make_referral):
     from homecare.quality.models import Sanction
 
     Sanction.objects.create(
-        organisation=market["council"], provider=market["second"], kind="poor_practice", level=2,
-        reason="Late calls", starts_on=FRIDAY_4PM.date(),
+        organisation=market["council"],
+        provider=market["second"],
+        kind="poor_practice",
+        level=2,
+        reason="Late calls",
+        starts_on=FRIDAY_4PM.date(),
     )
     referral = services.referral_publish(by=market["broker"], referral=make_referral())
     assert referral.offers.count() == 2
@@ -74,7 +82,9 @@ def test_planned_referrals_wait_for_the_daily_batch(market, make_referral):
         assert services.referrals_publish_batch() == 1
     referral.refresh_from_db()
     assert referral.status == Referral.Status.PUBLISHED
-    assert referral.offers.first().due_at == datetime(2026, 11, 24, 9, 1, tzinfo=LONDON)  # LAN-HC-3.6
+    assert referral.offers.first().due_at == datetime(
+        2026, 11, 24, 9, 1, tzinfo=LONDON
+    )  # LAN-HC-3.6
 
 
 @time_machine.travel(FRIDAY_4PM, tick=False)
@@ -145,11 +155,17 @@ def test_a_referral_with_a_slot_that_ends_before_it_starts_is_refused(market):
 
     with pytest.raises(ValidationError, match="before it starts"):
         services.referral_create(
-            by=market["broker"], individual=market["person"], kind="planned", urgency="planned",
-            source="community_team", referrer_name="A", requested_start=FRIDAY_4PM.date(),
+            by=market["broker"],
+            individual=market["person"],
+            kind="planned",
+            urgency="planned",
+            source="community_team",
+            referrer_name="A",
+            requested_start=FRIDAY_4PM.date(),
             needs_statement="x",
-            visits=[{"weekday": 0, "slot_start": time(9), "slot_end": time(8),
-                     "duration_minutes": 30}],
+            visits=[
+                {"weekday": 0, "slot_start": time(9), "slot_end": time(8), "duration_minutes": 30}
+            ],
         )
     assert not Referral.objects.exists()
 
@@ -160,10 +176,17 @@ def test_missing_basic_information_is_listed(market):
 
     person = f.IndividualFactory(organisation=market["council"], area=market["area"])
     referral = services.referral_create(
-        by=market["broker"], individual=person, kind="planned", urgency="planned",
-        source="community_team", referrer_name="A", requested_start=FRIDAY_4PM.date(),
+        by=market["broker"],
+        individual=person,
+        kind="planned",
+        urgency="planned",
+        source="community_team",
+        referrer_name="A",
+        requested_start=FRIDAY_4PM.date(),
         needs_statement="Help at home",
-        visits=[{"weekday": 0, "slot_start": time(9), "slot_end": time(10), "duration_minutes": 30}],
+        visits=[
+            {"weekday": 0, "slot_start": time(9), "slot_end": time(10), "duration_minutes": 30}
+        ],
     )
     missing = referral.missing_information()
     assert "moving and handling equipment and instructions" in missing
