@@ -121,6 +121,12 @@ class Referral(CareRecord):
         indexes = [
             models.Index(fields=["organisation", "status", "received_at"]),
             models.Index(fields=["status", "publish_after"]),
+            # The broker's board: newest first, without sorting every referral.
+            models.Index(
+                fields=["organisation", "-received_at", "id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="referral_board",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -265,8 +271,23 @@ class Offer(CareRecord):
     class Meta:
         ordering = ["due_at"]
         indexes = [
-            models.Index(fields=["provider", "status", "due_at"]),
             models.Index(fields=["referral", "status"]),
+            # The provider's inbox: open offers by due time; the recently closed.
+            models.Index(
+                fields=["provider", "status", "due_at"],
+                condition=models.Q(archived_at__isnull=True),
+                name="offer_inbox_open",
+            ),
+            models.Index(
+                fields=["provider", "-answered_at"],
+                condition=models.Q(archived_at__isnull=True),
+                name="offer_inbox_answered",
+            ),
+            models.Index(
+                fields=["provider", "-withdrawn_at"],
+                condition=models.Q(archived_at__isnull=True),
+                name="offer_inbox_withdrawn",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

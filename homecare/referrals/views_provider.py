@@ -14,8 +14,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,8 +27,9 @@ from . import services
 from .forms_provider import AcceptForm, DeclineForm, add_service_errors
 from .models import Offer
 
-#: How long answered offers stay in the inbox.
+#: How long answered offers stay in the inbox, and how many of them at most.
 ANSWERED_DAYS = 14
+RECENT_LIMIT = 50
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
@@ -113,28 +112,38 @@ class InboxRow:
     overdue: bool
 
 
-def inbox_offers(user, now):
-    """Open offers first, soonest due first; then the answered (accepted,
-    declined, withdrawn, confirmed) of the last ANSWERED_DAYS days, newest first."""
-    since = now - timedelta(days=ANSWERED_DAYS)
+def open_offers(user):
+    """Offers waiting for this provider's answer, the soonest due first
+    (served by the (provider, status, due_at) index)."""
     return (
         _provider_offers(user)
-        .filter(
-            Q(status=Offer.Status.OPEN) | Q(answered_at__gte=since) | Q(withdrawn_at__gte=since)
-        )
+        .filter(status=Offer.Status.OPEN)
         .select_related("referral__individual", "referral__area")
         .prefetch_related("referral__visits")
-        .annotate(
-            open_first=Case(
-                When(status=Offer.Status.OPEN, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            open_due=Case(When(status=Offer.Status.OPEN, then=F("due_at"))),
-            last_change=Coalesce("withdrawn_at", "answered_at", "offered_at"),
-        )
-        .order_by("open_first", "open_due", "-last_change", "pk")
+        .order_by("due_at", "pk")
     )
+
+
+def recently_closed_offers(user, now, limit: int = RECENT_LIMIT) -> list[Offer]:
+    """The newest ``limit`` offers answered or withdrawn in the last
+    ANSWERED_DAYS days: two indexed queries, merged newest first."""
+    since = now - timedelta(days=ANSWERED_DAYS)
+    base = (
+        _provider_offers(user)
+        .exclude(status=Offer.Status.OPEN)
+        .select_related("referral__individual", "referral__area")
+        .prefetch_related("referral__visits")
+    )
+    answered = list(base.filter(answered_at__gte=since).order_by("-answered_at")[:limit])
+    withdrawn = list(
+        base.filter(answered_at__isnull=True, withdrawn_at__gte=since).order_by("-withdrawn_at")[
+            :limit
+        ]
+    )
+    merged = sorted(
+        answered + withdrawn, key=lambda o: o.answered_at or o.withdrawn_at, reverse=True
+    )
+    return merged[:limit]
 
 
 def inbox_rows_for(offers, now) -> list[InboxRow]:
@@ -163,9 +172,13 @@ def inbox_rows_for(offers, now) -> list[InboxRow]:
 
 
 def _inbox_context(request):
+    """Open offers, paginated; after the last of them, the recently closed."""
     now = timezone.now()
-    page = paginate(request, inbox_offers(request.user, now))
-    return {"page": page, "rows": inbox_rows_for(page.object_list, now), "now": now}
+    page = paginate(request, open_offers(request.user))
+    rows = inbox_rows_for(page.object_list, now)
+    if page.number == page.paginator.num_pages:
+        rows += inbox_rows_for(recently_closed_offers(request.user, now), now)
+    return {"page": page, "rows": rows, "now": now}
 
 
 @login_required
