@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
-from homecare.domain.patterns import local_to_utc
+from homecare.domain.patterns import LONDON, local_to_utc
 from homecare.packages.models import Visit, VisitAssignment
 
 from . import access
@@ -18,17 +19,83 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def visits_between(user, start: datetime, end: datetime):
-    """The user's visits starting in [start, end), with person and workers loaded."""
+    """The user's visits starting in [start, end), not cancelled, in time order."""
     return (
         access.visits_for(user)
         .filter(planned_start__gte=start, planned_start__lt=end)
         .exclude(status=Visit.Status.CANCELLED)
-        .select_related("individual", "package")
-        .prefetch_related(
-            Prefetch("assignments", queryset=VisitAssignment.objects.select_related("worker"))
-        )
-        .order_by("planned_start")
+        .order_by("planned_start", "pk")
     )
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """One visit as a list shows it: formatted once, in Python, not per template tag."""
+
+    times: str
+    person_id: object
+    person: str
+    address: str
+    length: str
+    workers: str
+    tasks: str
+
+
+def visit_days(visits, *, full_names: bool) -> list[tuple[date, list[VisitRow]]]:
+    """``visits`` grouped by their local date, ready to show: two queries however
+    many visits (the visits with their person, then who is on each).
+
+    ``full_names``: staff see workers' full names; family see first names only.
+    """
+    rows = list(
+        visits.values_list(
+            "pk",
+            "date",
+            "planned_start",
+            "planned_end",
+            "duration_minutes",
+            "workers_required",
+            "tasks",
+            "individual_id",
+            "individual__given_name",
+            "individual__family_name",
+            "individual__address_line_1",
+            "individual__postcode",
+        )
+    )
+    names: dict = {}
+    for visit_id, given, family in VisitAssignment.objects.filter(
+        visit_id__in=[r[0] for r in rows]
+    ).values_list("visit_id", "worker__given_name", "worker__family_name"):
+        names.setdefault(visit_id, []).append(f"{given} {family}" if full_names else given)
+    days: dict[date, list[VisitRow]] = {}
+    for (
+        pk,
+        day,
+        start,
+        end,
+        minutes,
+        workers,
+        tasks,
+        person_id,
+        given,
+        family,
+        line1,
+        postcode,
+    ) in rows:
+        length = f"{minutes} min" + (" · double-handed" if workers == 2 else "")
+        days.setdefault(day, []).append(
+            VisitRow(
+                times=f"{start.astimezone(LONDON):%H:%M}–{end.astimezone(LONDON):%H:%M}",
+                person_id=person_id,
+                person=f"{given} {family}",
+                address=f"{line1}, {postcode}",
+                length=length,
+                workers=", ".join(sorted(names.get(pk, []))),
+                tasks=", ".join(tasks or []),
+            )
+        )
+    return list(days.items())
 
 
 def provider_summary(user, today: date) -> dict:

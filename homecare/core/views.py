@@ -38,13 +38,17 @@ def home(request):
     elif user.role == Role.CARE_WORKER:
         start, _ = selectors.day_bounds(today)
         _, end = selectors.day_bounds(today + timedelta(days=6))
-        context["visits"] = selectors.visits_between(user, start, end)
+        context["visit_days"] = selectors.visit_days(
+            selectors.visits_between(user, start, end), full_names=True
+        )
         template = "core/home_worker.html"
     elif user.role == Role.FAMILY:
         start, _ = selectors.day_bounds(today)
         _, end = selectors.day_bounds(today + timedelta(days=6))
         context["person"] = access.individuals_for(user).first()
-        context["visits"] = selectors.visits_between(user, start, end)
+        context["visit_days"] = selectors.visit_days(
+            selectors.visits_between(user, start, end), full_names=False
+        )
         template = "core/home_family.html"
     else:
         template = "core/home_none.html"

@@ -61,7 +61,10 @@ def package_detail(request, pk):
             "pattern": pattern,
             "weekly_minutes": sum(e.weekly_minutes for e in pattern),
             "transitions": package.transitions.select_related("changed_by"),
-            "visits": selectors.visits_between(request.user, start, end).filter(package=package),
+            "visit_days": selectors.visit_days(
+                selectors.visits_between(request.user, start, end).filter(package=package),
+                full_names=True,
+            ),
             "may_plan": may_plan,
             "transition_form": TransitionForm(current=package.status) if may_plan else None,
         },

@@ -70,7 +70,10 @@ def individual_detail(request, pk):
             "packages": access.packages_for(request.user)
             .filter(individual=person)
             .select_related("contract", "organisation"),
-            "visits": selectors.visits_between(request.user, start, end).filter(individual=person),
+            "visit_days": selectors.visit_days(
+                selectors.visits_between(request.user, start, end).filter(individual=person),
+                full_names=True,
+            ),
             "may_edit": access.may_edit_individuals(request.user),
             "is_worker": request.user.is_care_worker,
         },

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -35,13 +35,13 @@ def worker_detail(request, pk):
     start, _ = selectors.day_bounds(timezone.localdate())
     end = start + timezone.timedelta(days=7)
     visits = selectors.visits_between(request.user, start, end).filter(assignments__worker=worker)
-    week = visits.aggregate(n=Count("pk"))
+    days = selectors.visit_days(visits, full_names=True)
     return render(
         request,
         "workforce/worker_detail.html",
         {
             "worker": worker,
-            "visits": visits,
-            "visit_count": week["n"],
+            "visit_days": days,
+            "visit_count": sum(len(rows) for _, rows in days),
         },
     )
