@@ -201,6 +201,9 @@ SCHEMA: dict[str, EntrySpec] = {
         "minutes hours", "How far the first visit may be from the promised start time."
     ),
     "referral.split_allowed": _bool("Whether a package may be shared between providers."),
+    "referral.cancellation.committed": _duration(
+        "days", "After a short-notice cancellation, how long visits with staff committed stand."
+    ),
     "referral.sanction_stop_level": _count(
         "The sanction level at which a provider stops receiving referrals.", 1, 3
     ),

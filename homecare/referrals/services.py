@@ -509,9 +509,9 @@ def referral_cancel(
     *, by, referral: Referral, reason: str, now: datetime | None = None
 ) -> Referral:
     """The council cancels: open offers are withdrawn, and the capacity of a
-    placed package is released at once (LAN-ST-4.25): today's visits stand
-    (staff already committed, for at most one day) and every visit from
-    tomorrow is cancelled."""
+    placed package is released at once (LAN-ST-4.25): visits with staff
+    already committed stand for the rulebook's ``referral.cancellation.committed``
+    (one day: today's visits), and every later visit is cancelled."""
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError({"reason": "Say why the referral is cancelled."})
@@ -529,8 +529,9 @@ def referral_cancel(
         raise ValidationError("This referral is already cancelled.")
     _withdraw(referral.offers.all(), now, "Referral cancelled by the council")
     if old == Referral.Status.PLACED:
-        committed_until = timezone.localtime(now).date() + timedelta(days=1)
         for package in CarePackage.objects.filter(offers__referral=referral).distinct():
+            committed = package.contract.rules().value("referral.cancellation.committed")
+            committed_until = timezone.localtime(now).date() + timedelta(days=committed)
             if package.status in ("proposed", "active"):
                 to = "closed" if package.status == "proposed" else "ceased"
                 package_services.package_transition(
