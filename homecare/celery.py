@@ -15,3 +15,14 @@ def run_job_task(run_id: str) -> str:
     from homecare.core.jobs import run_job
 
     return run_job(run_id).status
+
+
+@app.task(name="homecare.enqueue_job")
+def enqueue_job_task(name: str) -> str:
+    """Celery beat's entry point: queue a periodic job like any other."""
+    from django.db import transaction
+
+    from homecare.core.jobs import enqueue
+
+    with transaction.atomic():
+        return str(enqueue(name).pk)

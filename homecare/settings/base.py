@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from homecare.core.schedule import beat_schedule
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("HOMECARE_VAR_DIR", BASE_DIR / "var"))
 
@@ -165,6 +167,8 @@ HOMECARE_JOBS = env("HOMECARE_JOBS", "immediate")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Periodic jobs for `celery -A homecare beat` (the embedded mode runs them in-process).
+CELERY_BEAT_SCHEDULE = beat_schedule()
 
 # How far ahead visits are generated from each package's weekly pattern.
 HOMECARE_VISIT_HORIZON_DAYS = env_int("HOMECARE_VISIT_HORIZON_DAYS", 28)

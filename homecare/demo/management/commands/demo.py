@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from homecare.core.schedule import start_in_background
 from homecare.demo.world import build_world
 
 ADDRESS = "127.0.0.1:8000"
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         world = build_world(size=size, seed=seed)
         self._report(world, seconds=time.perf_counter() - started)
         if not no_serve:
+            # The embedded timer: the daily referral batch and the visit horizon
+            # run in this process, so the demo needs no other server.
+            start_in_background()
             call_command("runserver", ADDRESS, use_reloader=False)
 
     def _report(self, world, *, seconds: float) -> None:
