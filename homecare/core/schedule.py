@@ -31,14 +31,15 @@ def beat_schedule() -> dict:
 
 
 def run_due(last_run: dict[str, float], now: float) -> list[str]:
-    """Enqueue each periodic job whose interval has passed; returns their names."""
+    """Enqueue each periodic job never run here or whose interval has passed;
+    returns their names."""
     from django.db import transaction
 
     from .jobs import enqueue
 
     started = []
     for name, every in PERIODIC.items():
-        if now - last_run.get(name, 0.0) >= every:
+        if name not in last_run or now - last_run[name] >= every:
             with transaction.atomic():
                 enqueue(name)
             last_run[name] = now
