@@ -45,37 +45,61 @@ def _worker_visits(user) -> QuerySet[Visit]:
     )
 
 
-def individuals_for(user) -> QuerySet[Individual]:
-    qs = Individual.objects.filter(archived_at__isnull=True)
+COUNCIL = frozenset({Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER})
+OFFICE = frozenset({Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR})
+
+
+def side(user) -> str | None:
+    """Which side of the service the user works on: council, office (a provider's
+    manager or coordinator), worker or family; None for nobody."""
     if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role in (Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER):
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
-        delivered = CarePackage.objects.filter(
+        return None
+    if user.role in COUNCIL:
+        return "council"
+    if user.role in OFFICE:
+        return "office"
+    return {Role.CARE_WORKER: "worker", Role.FAMILY: "family"}.get(user.role)
+
+
+def _scoped(model, user, **rules) -> QuerySet:
+    """Live rows of ``model`` that ``user`` may see: ``rules`` maps a side to a
+    function narrowing the queryset; a side without a rule sees nothing."""
+    qs = model.objects.filter(archived_at__isnull=True)
+    rule = rules.get(side(user))
+    return rule(qs) if rule else qs.none()
+
+
+def individuals_for(user) -> QuerySet[Individual]:
+    def delivered(qs):
+        packages = CarePackage.objects.filter(
             individual=OuterRef("pk"),
             organisation_id=user.organisation_id,
             archived_at__isnull=True,
         )
-        return qs.filter(Exists(delivered))
-    if user.role == Role.CARE_WORKER:
-        return qs.filter(Exists(_worker_visits(user).filter(individual=OuterRef("pk"))))
-    if user.role == Role.FAMILY:
-        return qs.filter(pk=user.individual_id)
-    return qs.none()
+        return qs.filter(Exists(packages))
+
+    return _scoped(
+        Individual,
+        user,
+        council=lambda qs: qs.filter(organisation_id=user.organisation_id),
+        office=delivered,
+        worker=lambda qs: qs.filter(Exists(_worker_visits(user).filter(individual=OuterRef("pk")))),
+        family=lambda qs: qs.filter(pk=user.individual_id),
+    )
 
 
 def packages_for(user) -> QuerySet[CarePackage]:
-    qs = CarePackage.objects.filter(archived_at__isnull=True)
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role in (Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER):
-        return qs.filter(contract__organisation_id=user.organisation_id)
-    if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role in (Role.CARE_WORKER, Role.FAMILY):
+    def of_their_person(qs):
         return qs.filter(individual__in=individuals_for(user).values("pk"))
-    return qs.none()
+
+    return _scoped(
+        CarePackage,
+        user,
+        council=lambda qs: qs.filter(contract__organisation_id=user.organisation_id),
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+        worker=of_their_person,
+        family=of_their_person,
+    )
 
 
 def pattern_entries_for(user) -> QuerySet[PatternEntry]:
@@ -85,61 +109,52 @@ def pattern_entries_for(user) -> QuerySet[PatternEntry]:
 
 
 def visits_for(user) -> QuerySet[Visit]:
-    qs = Visit.objects.filter(archived_at__isnull=True)
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role in (Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER):
-        return qs.filter(package__contract__organisation_id=user.organisation_id)
-    if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role == Role.CARE_WORKER:
+    def on_their_rota(qs):
         start, end = _worker_window()
         mine = VisitAssignment.objects.filter(visit=OuterRef("pk"), worker__user=user)
         return qs.filter(Exists(mine), planned_start__gte=start, planned_start__lt=end)
-    if user.role == Role.FAMILY:
-        return qs.filter(individual_id=user.individual_id)
-    return qs.none()
 
-
-def contacts_for(user) -> QuerySet[Contact]:
-    if user.is_authenticated and user.role in (Role.CARE_WORKER,):
-        # Workers get the person's emergency contacts only.
-        return Contact.objects.filter(
-            archived_at__isnull=True,
-            is_emergency_contact=True,
-            individual__in=individuals_for(user).values("pk"),
-        )
-    return Contact.objects.filter(
-        archived_at__isnull=True, individual__in=individuals_for(user).values("pk")
+    return _scoped(
+        Visit,
+        user,
+        council=lambda qs: qs.filter(package__contract__organisation_id=user.organisation_id),
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+        worker=on_their_rota,
+        family=lambda qs: qs.filter(individual_id=user.individual_id),
     )
 
 
+def contacts_for(user) -> QuerySet[Contact]:
+    """Contacts of the people the user sees; a care worker sees only the
+    emergency contacts."""
+    qs = Contact.objects.filter(
+        archived_at__isnull=True, individual__in=individuals_for(user).values("pk")
+    )
+    return qs.filter(is_emergency_contact=True) if side(user) == "worker" else qs
+
+
 def workers_for(user) -> QuerySet[CareWorker]:
-    qs = CareWorker.objects.filter(archived_at__isnull=True)
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role == Role.CARE_WORKER:
-        return qs.filter(user=user)
-    return qs.none()
+    return _scoped(
+        CareWorker,
+        user,
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+        worker=lambda qs: qs.filter(user=user),
+    )
 
 
 def contracts_for(user) -> QuerySet[Contract]:
-    qs = Contract.objects.filter(archived_at__isnull=True)
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role in (Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER):
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
-        return qs.filter(provider_id=user.organisation_id)
-    return qs.none()
+    return _scoped(
+        Contract,
+        user,
+        council=lambda qs: qs.filter(organisation_id=user.organisation_id),
+        office=lambda qs: qs.filter(provider_id=user.organisation_id),
+    )
 
 
 def organisations_for(user) -> QuerySet[Organisation]:
     """The user's own organisation and those it holds contracts with."""
     qs = Organisation.objects.filter(archived_at__isnull=True)
-    if not user.is_authenticated or not user.is_active or user.organisation_id is None:
+    if side(user) not in ("council", "office"):
         return qs.none()
     contracts = contracts_for(user)
     return (
@@ -153,41 +168,48 @@ def referrals_for(user):
     """A council sees its referrals; a provider sees those offered to it."""
     from homecare.referrals.models import Offer, Referral
 
-    qs = Referral.objects.filter(archived_at__isnull=True)
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role in (Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER):
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
-        offered = Offer.objects.filter(referral=OuterRef("pk"), provider_id=user.organisation_id)
-        return qs.filter(Exists(offered))
-    return qs.none()
+    def offered(qs):
+        offers = Offer.objects.filter(referral=OuterRef("pk"), provider_id=user.organisation_id)
+        return qs.filter(Exists(offers))
+
+    return _scoped(
+        Referral,
+        user,
+        council=lambda qs: qs.filter(organisation_id=user.organisation_id),
+        office=offered,
+    )
 
 
 def offers_for(user):
     """A council sees every offer of its referrals; a provider only its own."""
     from homecare.referrals.models import Offer
 
-    qs = Offer.objects.filter(archived_at__isnull=True)
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role in (Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER):
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
-        return qs.filter(provider_id=user.organisation_id)
-    return qs.none()
+    return _scoped(
+        Offer,
+        user,
+        council=lambda qs: qs.filter(organisation_id=user.organisation_id),
+        office=lambda qs: qs.filter(provider_id=user.organisation_id),
+    )
+
+
+def areas_for(user):
+    from homecare.organisations.models import Area
+
+    return _scoped(
+        Area,
+        user,
+        council=lambda qs: qs.filter(organisation_id=user.organisation_id),
+        office=lambda qs: qs.filter(contracts__provider_id=user.organisation_id).distinct(),
+    )
 
 
 def may_broker(user) -> bool:
     """Council brokers make, publish, confirm and cancel referrals."""
-    return user.is_authenticated and user.role == Role.COUNCIL_BROKER
+    return side(user) == "council" and user.role == Role.COUNCIL_BROKER
 
 
 def may_answer_offers(user) -> bool:
-    return user.is_authenticated and user.role in (
-        Role.PROVIDER_MANAGER,
-        Role.PROVIDER_COORDINATOR,
-    )
+    return side(user) == "office"
 
 
 def get_or_404(queryset: QuerySet, **lookup):
@@ -202,32 +224,13 @@ def get_or_404(queryset: QuerySet, **lookup):
 # What each role may change (reads are scoped above; these gate the writes).
 def may_record_individuals(user) -> bool:
     """Council brokers record the people they commission care for."""
-    return user.is_authenticated and user.role == Role.COUNCIL_BROKER
+    return side(user) == "council" and user.role == Role.COUNCIL_BROKER
 
 
 def may_edit_individuals(user) -> bool:
-    return user.is_authenticated and user.role in (
-        Role.COUNCIL_BROKER,
-        Role.PROVIDER_MANAGER,
-        Role.PROVIDER_COORDINATOR,
-    )
+    return side(user) == "office" or may_record_individuals(user)
 
 
 def may_plan_packages(user) -> bool:
     """The provider's office changes the visit pattern and the package's status."""
-    return user.is_authenticated and user.role in (
-        Role.PROVIDER_MANAGER,
-        Role.PROVIDER_COORDINATOR,
-    )
-
-
-def areas_for(user):
-    from homecare.organisations.models import Area
-
-    if user.is_authenticated and user.role in (Role.COUNCIL_BROKER, Role.COUNCIL_COMMISSIONER):
-        return Area.objects.filter(archived_at__isnull=True, organisation_id=user.organisation_id)
-    if user.is_authenticated and user.role in (Role.PROVIDER_MANAGER, Role.PROVIDER_COORDINATOR):
-        return Area.objects.filter(
-            archived_at__isnull=True, contracts__provider_id=user.organisation_id
-        ).distinct()
-    return Area.objects.none()
+    return side(user) == "office"
