@@ -1,12 +1,16 @@
-"""A council with three providers in two areas, a person, and a referral builder."""
+"""A council with three providers in two areas, a person, a referral builder,
+and a hospital discharge published at 16:00 on a Friday."""
+
+from contextlib import contextmanager
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from homecare.accounts.models import Role
 from homecare.referrals import services
 from tests import factories as f
-from tests.referrals.helpers import VISITS
+from tests.referrals.helpers import FRIDAY_4PM, VISITS
 
 
 @pytest.fixture
@@ -54,3 +58,23 @@ def make_referral(market):
         )
 
     return _make
+
+
+@pytest.fixture
+def published(market, make_referral):
+    """A hospital discharge published at 16:00 on a Friday to the two providers
+    in the person's area."""
+    with time_machine.travel(FRIDAY_4PM, tick=False):
+        return services.referral_publish(by=market["broker"], referral=make_referral())
+
+
+@pytest.fixture
+def at(login):
+    """``with at(when, user) as client``: signed in at ``when``, clock frozen."""
+
+    @contextmanager
+    def _at(when, user):
+        with time_machine.travel(when, tick=False):
+            yield login(user)
+
+    return _at

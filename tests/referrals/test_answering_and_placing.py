@@ -13,12 +13,6 @@ from homecare.referrals.models import Offer, OfferSlot, Referral
 from tests.referrals.helpers import FRIDAY_4PM, answer_times
 
 
-@pytest.fixture
-def published(market, make_referral):
-    with time_machine.travel(FRIDAY_4PM, tick=False):
-        return services.referral_publish(by=market["broker"], referral=make_referral())
-
-
 def accept(market, offer, who="coordinator", when=None, **kw):
     args = dict(
         start_date=FRIDAY_4PM.date() + timedelta(days=1), arrivals=answer_times(offer.referral)

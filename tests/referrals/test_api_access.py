@@ -3,7 +3,6 @@ token; an object the caller may not see is a 404 for every URL; the NHS
 number never leaves in a response."""
 
 import json
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -12,27 +11,10 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from homecare.api_tokens import services as tokens
-from homecare.referrals import services
 from homecare.referrals.models import Offer, Referral
 from tests.referrals.helpers import FRIDAY_4PM
 
 AN_HOUR_LATER = FRIDAY_4PM + timedelta(hours=1)
-
-
-@pytest.fixture
-def at(login):
-    @contextmanager
-    def _at(when, user):
-        with time_machine.travel(when, tick=False):
-            yield login(user)
-
-    return _at
-
-
-@pytest.fixture
-def published(market, make_referral):
-    with time_machine.travel(FRIDAY_4PM, tick=False):
-        return services.referral_publish(by=market["broker"], referral=make_referral())
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ a bad referral is refused with messages a coordinator can act on, and nothing
 is created."""
 
 import json
-from contextlib import contextmanager
 
 import pytest
 import time_machine
@@ -12,16 +11,6 @@ from django.urls import reverse
 from homecare.referrals import services
 from homecare.referrals.models import Referral, ReferralVisit
 from tests.referrals.helpers import FRIDAY_4PM
-
-
-@pytest.fixture
-def at(login):
-    @contextmanager
-    def _at(when, user):
-        with time_machine.travel(when, tick=False):
-            yield login(user)
-
-    return _at
 
 
 def post_json(client, url, body):

@@ -15,11 +15,10 @@ from tests.referrals.helpers import FRIDAY_4PM, answer_times
 LATER = FRIDAY_4PM + timedelta(hours=2)
 
 
-@pytest.fixture
-def published(market, make_referral, settings):
+@pytest.fixture(autouse=True)
+def long_sessions(settings):
+    """Time travel must not sign the broker out."""
     settings.SESSION_IDLE_TIMEOUT_MINUTES = settings.SESSION_ABSOLUTE_TIMEOUT_MINUTES = 10**6
-    with time_machine.travel(FRIDAY_4PM, tick=False):
-        return services.referral_publish(by=market["broker"], referral=make_referral())
 
 
 def accept(market, referral, provider, who, hour_offset=0):

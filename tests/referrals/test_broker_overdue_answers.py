@@ -13,11 +13,10 @@ from tests.referrals.helpers import FRIDAY_4PM
 DUE = FRIDAY_4PM + timedelta(hours=24)  # LAN-HC-3.8: a hospital discharge, 24 hours
 
 
-@pytest.fixture
-def published(market, make_referral, settings):
+@pytest.fixture(autouse=True)
+def long_sessions(settings):
+    """Time travel must not sign the broker out."""
     settings.SESSION_IDLE_TIMEOUT_MINUTES = settings.SESSION_ABSOLUTE_TIMEOUT_MINUTES = 10**6
-    with time_machine.travel(FRIDAY_4PM, tick=False):
-        return services.referral_publish(by=market["broker"], referral=make_referral())
 
 
 def _page(market, login, name, *args):

@@ -2,7 +2,6 @@
 inside each slot and a start date, or decline with a reason. Bad answers are
 refused with a clear message and change nothing."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -13,22 +12,6 @@ from homecare.referrals import services
 from homecare.referrals.models import Offer, OfferSlot
 from tests import factories as f
 from tests.referrals.helpers import FRIDAY_4PM
-
-
-@pytest.fixture
-def at(login):
-    @contextmanager
-    def _at(when, user):
-        with time_machine.travel(when, tick=False):
-            yield login(user)
-
-    return _at
-
-
-@pytest.fixture
-def published(market, make_referral):
-    with time_machine.travel(FRIDAY_4PM, tick=False):
-        return services.referral_publish(by=market["broker"], referral=make_referral())
 
 
 @pytest.fixture

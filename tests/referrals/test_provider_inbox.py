@@ -1,7 +1,6 @@
 """A provider's office sees the offers made to it, each with its clock, open
 ones first; the list refreshes itself and costs the same queries however long."""
 
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,24 +13,6 @@ from homecare.domain.patterns import LONDON
 from homecare.referrals import services
 from homecare.referrals.models import Offer
 from tests.referrals.helpers import FRIDAY_4PM, answer_times
-
-
-@pytest.fixture
-def at(login):
-    """``with at(when, user) as client``: signed in at ``when``, clock frozen."""
-
-    @contextmanager
-    def _at(when, user):
-        with time_machine.travel(when, tick=False):
-            yield login(user)
-
-    return _at
-
-
-@pytest.fixture
-def published(market, make_referral):
-    with time_machine.travel(FRIDAY_4PM, tick=False):
-        return services.referral_publish(by=market["broker"], referral=make_referral())
 
 
 def _offer(referral, provider):
