@@ -49,7 +49,7 @@ LIST_ROUTES = {
     "api:referrals": "REF-",
     "api:offers": "REF-",
 }
-OPEN_ROUTES = {"accounts:login", "accounts:logout", "healthz"}
+OPEN_ROUTES = {"accounts:login", "accounts:logout", "accounts:enrol", "healthz"}
 #: Pages only one side of the service uses: the other side gets 404, not an empty list.
 ONE_SIDED = {"referrals:board", "referrals:board_rows", "referrals:inbox", "referrals:inbox_rows"}
 OUTSIDERS = ["outsider", "other_broker"]

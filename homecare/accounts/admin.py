@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,7 +23,7 @@ def users_for(user):
 @admin.register(User)
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     scope = staticmethod(users_for)
-    actions = ["disable_and_end_sessions"]
+    actions = ["send_two_factor_link", "disable_and_end_sessions"]
     list_display = [
         "username",
         "first_name",
@@ -94,3 +95,23 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             f"Disabled {disabled} account(s) and ended {ended} session(s).",
             messages.SUCCESS,
         )
+
+    @admin.action(description="Email a two-factor set-up link", permissions=["change"])
+    def send_two_factor_link(self, request, queryset):
+        sent = 0
+        for user in queryset:
+            try:
+                services.enrolment_send(
+                    user=user, by=request.user, base_url=request.build_absolute_uri("/")
+                )
+            except ValidationError as exc:
+                self.message_user(request, exc.messages[0], messages.WARNING)
+            else:
+                sent += 1
+        if sent:
+            self.message_user(
+                request,
+                f"Sent {sent} set-up link(s); each works once, for "
+                f"{services.ENROLMENT_LINK_HOURS} hours.",
+                messages.SUCCESS,
+            )

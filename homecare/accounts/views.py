@@ -1,9 +1,16 @@
 import time
+from base64 import b32encode
 
+import qrcode
+import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 
+from . import services
 from .forms import SignInForm
 
 
@@ -42,3 +49,32 @@ class SignOutView(auth_views.LogoutView):
 
 
 logout = SignOutView.as_view()
+
+
+def enrol(request, token):
+    """A new starter links their authenticator app from the one-time link their
+    manager sent: scan the code, type the 6 digits, then sign in as usual."""
+    try:
+        device = services.enrolment_device(token)
+    except ValidationError as exc:
+        return render(request, "accounts/enrol.html", {"problem": exc.messages[0]}, status=404)
+    error = None
+    if request.method == "POST":
+        try:
+            services.enrolment_confirm(token=token, code=request.POST.get("code", ""))
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, "Your authenticator app is linked. Sign in with it now.")
+            return redirect("accounts:login")
+    qr = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "username": device.user.username,
+            "qr": mark_safe(qr.to_string(encoding="unicode")),  # our own SVG, no user input
+            "secret": b32encode(device.bin_key).decode(),
+            "error": error,
+        },
+    )
