@@ -31,7 +31,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import holidays
 
@@ -177,18 +177,17 @@ def due_times(
     nation = calendar.nation
     one: Callable[[datetime], datetime]
     if unit == "working_days" or (clock == "working_days" and unit == "days"):
-        one = lambda s: _add_working_days(s, amount, nation)  # noqa: E731
+        one = partial(_add_working_days, days=amount, nation=nation)
     elif unit == "days":
-        one = lambda s: _add_days(s, amount)  # noqa: E731
+        one = partial(_add_days, days=amount)
     else:
         minutes = amount * UNITS_ELAPSED[unit]
         if clock == "operating_hours":
-            one = lambda s: _add_operating_minutes(s, minutes, calendar)  # noqa: E731
+            one = partial(_add_operating_minutes, minutes=minutes, cal=calendar)
         elif clock == "working_days":
-            one = lambda s: _add_working_minutes(s, minutes, nation)  # noqa: E731
+            one = partial(_add_working_minutes, minutes=minutes, nation=nation)
         else:
-            step = _minutes(minutes)
-            one = lambda s: (s if s.tzinfo is UTC else s.astimezone(UTC)) + step  # noqa: E731
+            one = partial(_add_elapsed, step=_minutes(minutes))
     out = []
     for start in starts:
         if start.tzinfo is None:
@@ -432,6 +431,11 @@ def _add_working_minutes(start: datetime, minutes: int, nation: str) -> datetime
 def _add_working_days(start: datetime, days: int, nation: str) -> datetime:
     due = _shifted(start, "working_days", nation, days)
     return _walk_working_days(start, days, nation) if due is None else due
+
+
+def _add_elapsed(start: datetime, step: timedelta) -> datetime:
+    """Real elapsed time (calendar minutes and hours), in UTC."""
+    return (start if start.tzinfo is UTC else start.astimezone(UTC)) + step
 
 
 def _add_days(start: datetime, days: int) -> datetime:

@@ -4,6 +4,7 @@ import os
 import tempfile
 
 from .base import *  # noqa: F403
+from .base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_FILE_PATH = os.path.join(tempfile.gettempdir(), "homecare-test-mail")
@@ -14,10 +15,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: Celery worker and live-server threads open
     # connections of their own; in WAL mode one reads while another writes, where
     # shared-cache memory can fail at once with "database table is locked".
-    DATABASES["default"]["TEST"] = {  # noqa: F405
+    DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"homecare-test-{os.getpid()}.sqlite3")
     }
