@@ -12,6 +12,13 @@ urlpatterns = [
     path("contracts/", include("homecare.organisations.urls")),
     path("referrals/", include("homecare.referrals.urls")),
     path("api/", include("homecare.referrals.api_urls")),
+    path("plans/", include("homecare.plans.urls")),
+    path("journey/", include("homecare.journey.urls")),
+    path("rota/", include("homecare.rostering.urls")),
+    path("visits/", include("homecare.visits.urls")),
+    path("monitoring/", include("homecare.monitoring.urls")),
+    path("notifications/", include("homecare.notifications.urls")),
+    path("billing/", include("homecare.billing.urls")),
     path("support/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

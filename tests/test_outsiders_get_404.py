@@ -3,10 +3,19 @@
 and every list page leaves the record out.
 
 The sweep reads the URL list itself, so a new page without a case here fails.
+An app adds its cases in ``tests/<app>/outsiders.py`` (found by
+:func:`_app_cases`): ``DETAIL_ROUTES``, ``LIST_ROUTES``, ``OPEN_ROUTES`` and
+``ONE_SIDED`` as below, and ``build(everything) -> dict`` to add the records its
+pages need to the shared world.
 """
+
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests
 
 # route name -> (world key for the object, extra kwargs, HTTP method)
 DETAIL_ROUTES = {
@@ -50,9 +59,34 @@ LIST_ROUTES = {
     "api:offers": "REF-",
 }
 OPEN_ROUTES = {"accounts:login", "accounts:logout", "accounts:enrol", "healthz"}
-#: Pages only one side of the service uses: the other side gets 404, not an empty list.
-ONE_SIDED = {"referrals:board", "referrals:board_rows", "referrals:inbox", "referrals:inbox_rows"}
+#: Pages only one side of the service uses (route -> "council" or "office"): the
+#: other side gets 404, not an empty list.
+ONE_SIDED = {
+    "referrals:board": "council",
+    "referrals:board_rows": "council",
+    "referrals:inbox": "office",
+    "referrals:inbox_rows": "office",
+}
 OUTSIDERS = ["outsider", "other_broker"]
+
+
+def _app_cases():
+    """Each ``tests/<app>/outsiders.py`` module, in name order."""
+    for info in sorted(pkgutil.iter_modules(tests.__path__), key=lambda i: i.name):
+        if info.ispkg:
+            try:
+                yield importlib.import_module(f"tests.{info.name}.outsiders")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"tests.{info.name}.outsiders":
+                    raise
+
+
+APP_CASES = list(_app_cases())
+for _module in APP_CASES:
+    DETAIL_ROUTES.update(getattr(_module, "DETAIL_ROUTES", {}))
+    LIST_ROUTES.update(getattr(_module, "LIST_ROUTES", {}))
+    OPEN_ROUTES |= set(getattr(_module, "OPEN_ROUTES", ()))
+    ONE_SIDED.update(getattr(_module, "ONE_SIDED", {}))
 
 
 def _named_routes(resolver=None, prefix=""):
@@ -94,14 +128,23 @@ def everything(world):
         visits=[{"weekday": 0, "slot_start": time(8), "slot_end": time(9), "duration_minutes": 30}],
     )
     referral = services.referral_publish(by=world["broker"], referral=referral)
-    return {**world, "referral": referral, "offer": referral.offers.get()}
+    built = {
+        **world,
+        "referral": referral,
+        "offer": referral.offers.get(),
+        "entry": world["package"].pattern.first(),
+    }
+    for module in APP_CASES:
+        if hasattr(module, "build"):
+            built.update(module.build(built))
+    return built
 
 
 def _url(name, world):
+    """The route's address for ``world``'s record: ``pk`` from the record's key,
+    and each further keyword from ``extra`` (keyword -> world key)."""
     key, extra, method = DETAIL_ROUTES[name]
-    kwargs = {"pk": world[key].pk}
-    if "entry_pk" in extra:
-        kwargs["entry_pk"] = world["package"].pattern.first().pk
+    kwargs = {"pk": world[key].pk, **{kw: world[k].pk for kw, k in extra.items()}}
     return reverse(name, kwargs=kwargs), method
 
 
@@ -123,7 +166,7 @@ def test_an_outsider_sees_none_of_it_in_lists(everything, login, name, who):
 
 
 def _other_side(name, who):
-    council_page = name.startswith("referrals:board")
+    council_page = ONE_SIDED[name] == "council"
     return council_page != (who == "other_broker")
 
 

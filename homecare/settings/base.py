@@ -58,6 +58,13 @@ INSTALLED_APPS = [
     "homecare.quality",
     "homecare.referrals",
     "homecare.api_tokens",
+    "homecare.notifications",
+    "homecare.plans",
+    "homecare.journey",
+    "homecare.rostering",
+    "homecare.visits",
+    "homecare.monitoring",
+    "homecare.billing",
     "homecare.demo",
 ]
 

@@ -22,3 +22,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"homecare-test-{os.getpid()}.sqlite3")
     }
+else:
+    # HOMECARE_TEST_DB names the test database, so that two checkouts can run
+    # their suites against one PostgreSQL server at once.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("HOMECARE_TEST_DB", f"test_{DATABASES['default']['NAME']}")
+    }

@@ -1,0 +1,1 @@
+"""Money: invoices, block contracts and payments from the contract rules and the visits that happened (issue 7)."""

@@ -1,0 +1,1 @@
+"""Electronic call monitoring as it happens: the coordinator's live board and the late/missed monitor (issue 6)."""
