@@ -234,3 +234,13 @@ def may_edit_individuals(user) -> bool:
 def may_plan_packages(user) -> bool:
     """The provider's office changes the visit pattern and the package's status."""
     return side(user) == "office"
+
+
+# -- rostering (issue 5) ---------------------------------------------------------------
+def rota_runs_for(user):
+    """A provider's office sees its own optimizer runs; nobody else sees any."""
+    from homecare.rostering.models import RotaRun
+
+    if side(user) != "office":
+        return RotaRun.objects.none()
+    return RotaRun.objects.filter(organisation_id=user.organisation_id)
