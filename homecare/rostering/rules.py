@@ -94,7 +94,7 @@ def visit_problems(day, visit_id: str, workers, assignment: dict, starts=None) -
         if not any(a <= begin and end <= b for a, b in w.shifts):
             shifts = ", ".join(f"{hhmm(a)}–{hhmm(b)}" for a, b in w.shifts) or "none"
             problems.append(
-                f"{w.name} is not available {span(begin, v.minutes)} (shifts today: {shifts})."
+                f"{w.name} is not available {span(begin, v.minutes)} (shifts that day: {shifts})."
             )
         if any(a < end and begin < b for a, b in w.absent):
             problems.append(f"{w.name} is off sick at {hhmm(begin)}.")
