@@ -22,6 +22,10 @@ from .models import PinnedVisit, WorkerAbsence
 
 #: How far back a person's visits count towards their usual workers.
 HISTORY_WEEKS = 4
+#: A rest break in any shift longer than six hours (Working Time Regulations 1998,
+#: reg. 12: at least 20 minutes), placed in the middle of the shift.
+BREAK_AFTER_MINUTES = 6 * 60
+BREAK_MINUTES = 20
 
 
 @dataclass
@@ -64,6 +68,17 @@ class DayWorker:
     #: Minutes left this week under the weekly contract after earlier days (None: no cap).
     cap_minutes: int | None = None
     absent: list[tuple[int, int]] = field(default_factory=list)
+    breaks: list[tuple[int, int]] = field(default_factory=list)
+
+
+def breaks_for(shifts) -> list[tuple[int, int]]:
+    """A break in the middle (on the half hour) of each shift longer than six hours."""
+    out = []
+    for a, b in shifts:
+        if b - a > BREAK_AFTER_MINUTES:
+            mid = (a + b) // 2 // 30 * 30
+            out.append((mid, mid + BREAK_MINUTES))
+    return out
 
 
 @dataclass
@@ -281,6 +296,7 @@ def _workers(provider, day: date, start: datetime, end: datetime) -> list[DayWor
                 shifts=sorted(shifts.get(w.pk, ())),
                 cap_minutes=cap,
                 absent=sorted(absent.get(w.pk, ())),
+                breaks=breaks_for(sorted(shifts.get(w.pk, ()))),
             )
         )
     return out

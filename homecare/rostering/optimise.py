@@ -117,6 +117,7 @@ def build_problem(day: Day, *, weights: Weights | None = None, from_minute: int 
                 skills=frozenset(w.skills),
                 gender=w.gender,
                 shifts=tuple(shifts) or ((0, 1),),
+                breaks=tuple(w.breaks),
                 max_minutes=w.cap_minutes,
                 start_location=last_place.get(w.id, home),
                 end_location=home,

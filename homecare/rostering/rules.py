@@ -98,6 +98,9 @@ def visit_problems(day, visit_id: str, workers, assignment: dict, starts=None) -
             )
         if any(a < end and begin < b for a, b in w.absent):
             problems.append(f"{w.name} is off sick at {hhmm(begin)}.")
+        for a, b in w.breaks:
+            if a < end and begin < b:
+                problems.append(f"{w.name} has a break {hhmm(a)}–{hhmm(b)}.")
         problems.extend(_clashes(day, v, w, begin, end, days.get(worker_id, [])))
     return problems
 

@@ -73,6 +73,8 @@ def test_a_move_without_the_skill_or_the_shift_is_refused(rota, login):
     html = client.post(url, {"first": str(rota["workers"]["eve"].pk)}).content.decode()
     assert "Eve Worker lacks the skills this visit needs: hoist." in html
     assert "Eve Worker is not available 14:00–14:30 (shifts that day: none)." in html
+    html = client.post(url, {"first": str(rota["workers"]["dev"].pk)}).content.decode()
+    assert "Dev Worker has a break 14:00–14:20." in html
     assert not VisitAssignment.objects.filter(visit=kath).exists()
 
 

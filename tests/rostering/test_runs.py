@@ -67,11 +67,11 @@ def test_discarding_changes_nothing(rota, django_capture_on_commit_callbacks):
 
 def test_a_hand_change_made_while_the_run_ran_stands(rota, django_capture_on_commit_callbacks):
     run = _optimise(rota, django_capture_on_commit_callbacks)
-    kath = rota["visits"]["kath1400"]
-    services.rota_visit_move(by=rota["coordinator"], visit=kath, workers=[rota["workers"]["dev"]])
+    jack = rota["visits"]["jack1200"]
+    services.rota_visit_move(by=rota["coordinator"], visit=jack, workers=[rota["workers"]["ben"]])
     services.rota_accept(by=rota["coordinator"], run=run)
-    assert list(VisitAssignment.objects.filter(visit=kath).values_list("worker", flat=True)) == [
-        rota["workers"]["dev"].pk
+    assert list(VisitAssignment.objects.filter(visit=jack).values_list("worker", flat=True)) == [
+        rota["workers"]["ben"].pk
     ]
 
 
