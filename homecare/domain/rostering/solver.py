@@ -6,6 +6,7 @@ import time
 
 from .construct import greedy, unplaceable_reason
 from .engine import Engine
+from .kernels import warm_up
 from .model import Problem, Solution, Stop
 from .search import Search
 
@@ -22,7 +23,10 @@ def _solution(engine: Engine, routes, left: dict[int, str], stats: dict) -> Solu
             Stop(engine.visits[engine.tv[t]].id, start[t], start[t] + engine.dur[t], engine.tp[t])
             for t in r
         ]
-    unassigned = {engine.visits[vi].id: reason for vi, reason in sorted(left.items())}
+    unassigned = {
+        engine.visits[vi].id: reason or unplaceable_reason(engine, vi)
+        for vi, reason in sorted(left.items())
+    }
     with_team = by_team = with_usual = by_usual = parts = 0
     for k, r in enumerate(routes):
         wid = engine.workers[k].id
@@ -63,8 +67,14 @@ def solve(
     assignments that are still valid are kept as the starting point.
     ``progress(fraction, best_total)`` is called now and then from the search.
     Raises ``ProblemError`` when the input cannot be rostered as given.
+
+    The first call in a process loads the compiled search kernels (numba,
+    cached on disk; the very first run on a machine compiles them, which takes
+    tens of seconds); that happens before the clock starts.
     """
+    warm_up()
     t0 = time.monotonic()
+    c0 = time.process_time()
     engine = Engine(problem)
     if initial is not None:
         routes, left = _from_solution(engine, initial)
@@ -73,7 +83,12 @@ def solve(
         routes, left = greedy(engine)
     search = Search(engine, routes, left, seed=seed)
     search.run(deadline=t0 + time_limit_s, progress=progress)
-    stats = {"seconds": time.monotonic() - t0, "seed": seed, **search.stats}
+    stats = {
+        "seconds": time.monotonic() - t0,
+        "cpu_seconds": time.process_time() - c0,
+        "seed": seed,
+        **search.stats,
+    }
     return _solution(engine, search.best_routes, search.best_left, stats)
 
 
@@ -150,7 +165,9 @@ def repair(
     visits move only when that pays for itself. ``solution.counts["moved"]``
     says how many visits changed worker.
     """
+    warm_up()
     t0 = time.monotonic()
+    c0 = time.process_time()
     engine = Engine(problem)
     routes, left = _from_solution(engine, previous)
     before = previous.assignment()
@@ -166,7 +183,12 @@ def repair(
     routes, left = _insert_all(engine, routes, left, seed)
     search = Search(engine, routes, left, seed=seed)
     search.run(deadline=t0 + time_limit_s, progress=progress)
-    stats = {"seconds": time.monotonic() - t0, "seed": seed, **search.stats}
+    stats = {
+        "seconds": time.monotonic() - t0,
+        "cpu_seconds": time.process_time() - c0,
+        "seed": seed,
+        **search.stats,
+    }
     sol = _solution(engine, search.best_routes, search.best_left, stats)
     after = sol.assignment()
     sol.counts["moved"] = sum(
