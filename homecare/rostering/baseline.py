@@ -32,7 +32,8 @@ def _fits(w, start: int, end: int) -> bool:
 def greedy_nearest(day) -> tuple[dict, dict, dict]:
     """``(assignment, starts, reasons)``: workers per visit id, start minute per visit id,
     and why each visit left without workers could not be placed."""
-    state = {w.id: _Where(w, 0) for w in day.workers}
+    # a worker leaves home at the start of their first shift, no earlier
+    state = {w.id: _Where(w, min((a for a, _ in w.shifts), default=0)) for w in day.workers}
     assignment: dict[str, tuple[str, ...]] = {}
     starts: dict[str, int] = {}
     reasons: dict[str, str] = {}
@@ -45,7 +46,7 @@ def greedy_nearest(day) -> tuple[dict, dict, dict]:
                 continue
             here = state[w.id]
             travel = rules.travel_minutes(here.place, v)
-            arrive = max(v.start - v.window, here.free_at + travel if here.minutes else 0)
+            arrive = max(v.start - v.window, here.free_at + travel)
             if arrive > v.start + v.window:
                 continue
             if not _fits(w, arrive, arrive + v.minutes):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -90,11 +91,11 @@ class Day:
     team_target: int
     team_max: int
 
-    @property
+    @cached_property
     def visit(self) -> dict[str, DayVisit]:
         return {v.id: v for v in self.visits}
 
-    @property
+    @cached_property
     def worker(self) -> dict[str, DayWorker]:
         return {w.id: w for w in self.workers}
 

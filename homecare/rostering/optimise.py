@@ -8,17 +8,44 @@ Plain Python (no Django import), so the benchmark runs it without a request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from homecare.domain.rostering.model import Problem, ProblemError, Solution, Stop, Weights
 from homecare.domain.rostering.model import Visit as OptVisit
 from homecare.domain.rostering.model import Worker as OptWorker
 from homecare.domain.rostering.solver import repair as opt_repair
 from homecare.domain.rostering.solver import solve as opt_solve
+from homecare.domain.rostering.travel import EARTH_RADIUS_KM, StraightLineTravel
 
 from . import rules
-from .day import Day
+
+if TYPE_CHECKING:
+    from .day import Day
 
 DAY_END = 24 * 60
+
+
+class QuickStraightLine(StraightLineTravel):
+    """The optimizer's straight-line travel times, the whole matrix at once with numpy
+    (the same figures: 2,000 places take a fifth of a second, not ten)."""
+
+    def matrix(self, locations):
+        if not locations:
+            return []
+        pts = np.radians(np.array(locations, dtype=float))
+        lat, lon = pts[:, 0][:, None], pts[:, 1][:, None]
+        h = (
+            np.sin((lat.T - lat) / 2) ** 2
+            + np.cos(lat) * np.cos(lat.T) * np.sin((lon.T - lon) / 2) ** 2
+        )
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        minutes = km * self.road_factor / self.speed_kmh * 60
+        if self.whole_minutes:
+            minutes = np.ceil(minutes - 1e-9)
+        np.fill_diagonal(minutes, 0)
+        return minutes.tolist()
 
 
 @dataclass
@@ -66,6 +93,7 @@ def build_problem(day: Day, *, weights: Weights | None = None, from_minute: int 
     visits = []
     busy_until: dict[str, int] = {}
     last_place: dict[str, tuple[float, float]] = {}
+    able_for: dict = {}
     for v in sorted(day.visits, key=lambda v: v.planned):
         if v.status != "planned" or (from_minute is not None and v.planned < from_minute):
             fixed.add(v.id)
@@ -73,8 +101,11 @@ def build_problem(day: Day, *, weights: Weights | None = None, from_minute: int 
                 busy_until[w] = max(busy_until.get(w, 0), v.planned + v.minutes)
                 last_place[w] = (v.latitude, v.longitude)
             continue
-        able = [w for w in day.workers if _qualified(v, w)]
-        if len(able) < v.workers_required:
+        key = (v.skills, v.preferred_gender)
+        if key not in able_for:
+            able_for[key] = sum(1 for w in day.workers if _qualified(v, w))
+        able = able_for[key]
+        if able < v.workers_required:
             need = ", ".join(sorted(v.skills)) or "no particular skills"
             who = f" and a {v.preferred_gender} worker" if v.preferred_gender != "none" else ""
             kept_out[v.id] = (
@@ -127,10 +158,8 @@ def build_problem(day: Day, *, weights: Weights | None = None, from_minute: int 
     # A pin on a worker who can no longer work is dropped (the visit needs cover).
     gone = {ow.id for ow in workers if ow.unavailable}
     visits = [v if not (set(v.pinned) & gone) else _unpinned(v) for v in visits]
-    from homecare.domain.rostering.travel import StraightLineTravel
-
     problem = Problem(
-        visits=visits, workers=workers, travel=StraightLineTravel(), weights=weights or Weights()
+        visits=visits, workers=workers, travel=QuickStraightLine(), weights=weights or Weights()
     )
     notes = [f"{name} has no availability on this day." for name in no_time]
     return problem, kept_out, fixed, notes

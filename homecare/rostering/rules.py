@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from homecare.domain.rostering.travel import StraightLineTravel
 
@@ -19,7 +20,12 @@ TRAVEL = StraightLineTravel()
 
 def travel_minutes(a, b, *, drives: bool = True) -> int:
     """Minutes from place ``a`` to ``b`` (anything with latitude and longitude)."""
-    return int(TRAVEL.minutes((a.latitude, a.longitude), (b.latitude, b.longitude)))
+    return _leg(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+@lru_cache(maxsize=200_000)
+def _leg(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> int:
+    return int(TRAVEL.minutes((a_lat, a_lon), (b_lat, b_lon)))
 
 
 def hhmm(minute: int) -> str:
@@ -61,9 +67,11 @@ def worker_days(day, assignment: dict, starts: dict | None = None) -> dict[str, 
     return out
 
 
-def visit_problems(day, visit_id: str, workers, assignment: dict, starts=None) -> list[str]:
+def visit_problems(
+    day, visit_id: str, workers, assignment: dict, starts=None, *, _days=None, _index=None
+) -> list[str]:
     """Why ``workers`` may not do ``visit_id`` given the rest of ``assignment`` (empty: fine)."""
-    v = day.visit[visit_id]
+    v = (_index or day.visit)[visit_id]
     people = day.worker
     begin = int((starts or {}).get(visit_id, v.planned))
     end = begin + v.minutes
@@ -77,8 +85,10 @@ def visit_problems(day, visit_id: str, workers, assignment: dict, starts=None) -
             if v.workers_required == 2
             else "This visit needs one worker."
         )
-    others = {k: ws for k, ws in assignment.items() if k != visit_id}
-    days = worker_days(day, others, starts)
+    if _days is None:
+        others = {k: ws for k, ws in assignment.items() if k != visit_id}
+        _days = worker_days(day, others, starts)
+    days = _days
     for worker_id in dict.fromkeys(workers):
         w = people.get(worker_id)
         if w is None:
@@ -101,12 +111,12 @@ def visit_problems(day, visit_id: str, workers, assignment: dict, starts=None) -
         for a, b in w.breaks:
             if a < end and begin < b:
                 problems.append(f"{w.name} has a break {hhmm(a)}–{hhmm(b)}.")
-        problems.extend(_clashes(day, v, w, begin, end, days.get(worker_id, [])))
+        placed = [p for p in days.get(worker_id, []) if p.visit_id != visit_id]
+        problems.extend(_clashes(_index or day.visit, v, w, begin, end, placed))
     return problems
 
 
-def _clashes(day, v, w, begin: int, end: int, placed: list[Placed]) -> list[str]:
-    visits = day.visit
+def _clashes(visits, v, w, begin: int, end: int, placed: list[Placed]) -> list[str]:
     out = []
     for p in placed:
         other = visits[p.visit_id]
@@ -137,12 +147,14 @@ def conflicts(day, assignment: dict, starts=None) -> dict[str, list[str]]:
     """Every visit of the day that breaks a hard rule, with the reasons; a visit
     with nobody on it is listed as unassigned."""
     out: dict[str, list[str]] = {}
+    days = worker_days(day, assignment, starts)
+    index = day.visit
     for v in day.visits:
         workers = assignment.get(v.id, ())
         if not workers:
             out[v.id] = ["Nobody is rostered for this visit."]
             continue
-        problems = visit_problems(day, v.id, workers, assignment, starts)
+        problems = visit_problems(day, v.id, workers, assignment, starts, _days=days, _index=index)
         if problems:
             out[v.id] = problems
     return out
