@@ -35,7 +35,8 @@ Usage::
     assert validate(problem, sol) == []
 
     # Worker w2 goes off sick: mark them unavailable and repair the day.
-    sick = Problem(visits=visits, workers=[workers[0], Worker(id="w2", unavailable=True)],
+    sick = Problem(visits=visits,
+                   workers=[workers[0], dataclasses.replace(workers[1], unavailable=True)],
                    travel=problem.travel)
     fixed = repair(sick, sol, time_limit_s=2)   # moves as few other visits as it can
 

@@ -15,6 +15,11 @@ from .engine import INF, Engine
 PAIR_CANDIDATES = 8
 
 
+def _late(s: float, hard: float) -> bool:
+    """True when a start is past its hard end, or there is no start at all (INF)."""
+    return s == INF or s > hard + 1e-6
+
+
 def unplaceable_reason(engine: Engine, vi: int) -> str:
     """Why a visit could not be given to anyone (for the report)."""
     tasks = engine.visit_tasks[vi]
@@ -30,7 +35,10 @@ def unplaceable_reason(engine: Engine, vi: int) -> str:
         ):
             return "needs two different qualified workers and only one is available"
     for t in tasks:
-        if all(engine.fit(k, engine.te[t], engine.dur[t]) > engine.hard[t] for k in engine.elig[t]):
+        if all(
+            _late(engine.fit(k, engine.te[t], engine.dur[t]), engine.hard[t])
+            for k in engine.elig[t]
+        ):
             return "window impossible: no qualified worker's shift covers its window"
     if v.pinned:
         return "the pinned worker is not free at that time"
@@ -69,7 +77,7 @@ def greedy(engine: Engine, *, fixed: list[list[int]] | None = None):
             lg = e.leg(loc[k], lt)
             ready = tim[k] + lg
             s = e.fit(k, max(ready, e.te[t]), e.dur[t])
-            if s > e.hard[t]:
+            if _late(s, e.hard[t]):
                 continue
             if work[k] + lg + e.dur[t] + e.leg(lt, e.wend[k]) > e.maxmin[k]:
                 continue
@@ -105,7 +113,7 @@ def greedy(engine: Engine, *, fixed: list[list[int]] | None = None):
                 if res is None:
                     continue
                 x, sx, y, sy = res
-                if sx > e.hard[x] or sy > e.hard[y]:
+                if _late(sx, e.hard[x]) or _late(sy, e.hard[y]):
                     continue
                 sa, sb = (sx, sy) if x == a else (sy, sx)
                 late = max(0.0, sa - e.tl[a]) + max(0.0, sb - e.tl[b])

@@ -314,7 +314,7 @@ class Engine:
                     p = partner[t]
                     if p < 0:
                         s = self.fit(k, ready if ready > te[t] else te[t], dur[t])
-                        if s > hard[t] + EPS:
+                        if s == INF or s > hard[t] + EPS:
                             return False
                         start[t] = s
                         tim[k] = s + dur[t]

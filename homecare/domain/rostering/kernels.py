@@ -176,7 +176,7 @@ def schedule(R, rlen, route_of, start, S):
             if p < 0:
                 x = ready if ready > te[t] else te[t]
                 s = fit(k, x, dur[t], ivs, ive, ivo)
-                if s > hard[t] + TOL:
+                if s == INF or s > hard[t] + TOL:
                     return False
                 start[t] = s
                 tim[k] = s + dur[t]
