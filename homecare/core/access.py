@@ -247,3 +247,13 @@ def notifications_for(user):
         council=lambda qs: qs.filter(council_id=user.organisation_id),
         office=lambda qs: qs.filter(organisation_id=user.organisation_id),
     )
+
+
+# -- rostering (issue 5) ---------------------------------------------------------------
+def rota_runs_for(user):
+    """A provider's office sees its own optimizer runs; nobody else sees any."""
+    from homecare.rostering.models import RotaRun
+
+    if side(user) != "office":
+        return RotaRun.objects.none()
+    return RotaRun.objects.filter(organisation_id=user.organisation_id)

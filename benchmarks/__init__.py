@@ -1,0 +1,1 @@
+"""Benchmark scripts and packages (run by hand, not tests); see README.md here."""

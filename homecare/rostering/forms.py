@@ -1,0 +1,42 @@
+"""Forms of the rota pages: asking for a run, moving a visit to other workers."""
+
+from django import forms
+
+from .models import RotaRun
+
+
+class RunForm(forms.Form):
+    date = forms.DateField(error_messages={"invalid": "Choose a day to plan."})
+    kind = forms.ChoiceField(choices=RotaRun.Kind.choices)
+
+
+class MoveForm(forms.Form):
+    """Choose the worker (two for a double-handed visit) from the provider's staff that day."""
+
+    first = forms.ChoiceField(label="Worker")
+    second = forms.ChoiceField(label="Second worker", required=False)
+
+    def __init__(self, *args, day, visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(w.id, w.name) for w in sorted(day.workers, key=lambda w: w.name)]
+        self.fields["first"].choices = choices
+        self.fields["second"].choices = choices
+        current = [*list(visit.workers), "", ""]
+        self.fields["first"].initial = current[0]
+        self.fields["second"].initial = current[1]
+        self.visit = visit
+        if visit.workers_required == 1:
+            del self.fields["second"]
+
+    def clean(self):
+        data = super().clean()
+        ids = [data.get("first"), data.get("second")]
+        ids = [i for i in ids if i]
+        if len(ids) != self.visit.workers_required:
+            raise forms.ValidationError(
+                "This visit is double-handed: choose two workers."
+                if self.visit.workers_required == 2
+                else "Choose a worker."
+            )
+        data["ids"] = ids
+        return data
