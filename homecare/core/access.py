@@ -234,3 +234,17 @@ def may_edit_individuals(user) -> bool:
 def may_plan_packages(user) -> bool:
     """The provider's office changes the visit pattern and the package's status."""
     return side(user) == "office"
+
+
+# --- plans (issue 4): plans, goals, reviews and the what-is-due page ---------
+def may_see_deadlines(user) -> bool:
+    """The what-is-due page is for the council (packages under its contracts)
+    and the provider's office (its own packages)."""
+    return side(user) in ("council", "office")
+
+
+def deadline_packages_for(user) -> QuerySet[CarePackage]:
+    """The packages whose deadlines ``user`` sees: :func:`packages_for` for the
+    council and the office, nothing for anyone else."""
+    return packages_for(user) if may_see_deadlines(user) else CarePackage.objects.none()
+

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import due_views
+
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("due/", due_views.due, name="due"),
+]
