@@ -72,6 +72,10 @@ CHOICE_LABELS = {
     "four_weeks": "Four weeks",
     "pro_rata": "Pro rata from the hourly rate",
     "day_units": "In further day units",
+    "any": "Any amount, without approval",
+    "checklist": "Without approval when the checklist is clear",
+    "person_declines": "Without approval when the person says the hours are not needed",
+    "council": "Only with the council's agreement",
 }
 
 #: Headings for :meth:`Rulebook.sections`, by the first part of the key.
@@ -271,7 +275,25 @@ SCHEMA: dict[str, EntrySpec] = {
     "change.emergency_extra": _duration(
         "minutes", "Extra worker time a provider may add in an emergency without consent."
     ),
+    "change.reduce_without_approval": _choice(
+        "any checklist person_declines council",
+        "When a provider may reduce care without the council's approval.",
+    ),
+    "change.cease_without_approval": _choice(
+        "any checklist person_declines council",
+        "When a provider may cease care without the council's approval.",
+    ),
+    "change.double_handed_needs_ot": _bool(
+        "Whether a change between single and double-handed care needs an OT assessment and "
+        "a plan review first."
+    ),
     # Hospital.
+    "hospital.d2a_length": _duration(
+        "days", "Discharge to Assess support after a hospital discharge; 0 = no such service."
+    ),
+    "hospital.d2a_extension": _duration(
+        "days", "How far Discharge to Assess support may be extended, once; 0 = no extension."
+    ),
     "hospital.a_and_e_hold": _duration(
         "hours days", "How long care stays open while the person is in A&E or assessment."
     ),
