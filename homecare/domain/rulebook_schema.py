@@ -253,6 +253,14 @@ SCHEMA: dict[str, EntrySpec] = {
     "plan.due_by_visit": _count(
         "The provider's plan is complete by this visit; 0 = no such deadline."
     ),
+    "plan.missing_report_after": _duration(
+        "days",
+        "People on the service this long without a plan are listed to the council; "
+        "0 = no such list.",
+    ),
+    "plan.missing_report_per_week": _count(
+        "How many times a week the list of people without a plan is sent; 0 = never."
+    ),
     "review.first": _duration("days weeks", "First review after the package starts."),
     "review.statutory": _duration("months", "Longest gap between statutory reviews."),
     "review.pprif_before": _duration(
@@ -341,6 +349,9 @@ SCHEMA: dict[str, EntrySpec] = {
     ),
     # Notifications to the council.
     "notify.hospital_admission": _bool("Whether every hospital admission is notified."),
+    "notify.goal_achieved": _bool(
+        "Whether the council is told when a person achieves a goal (an improvement)."
+    ),
     "notify.emergency_within": _duration(
         "hours", "Written follow-up to the council after an emergency."
     ),
