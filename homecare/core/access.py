@@ -248,3 +248,33 @@ def deadline_packages_for(user) -> QuerySet[CarePackage]:
     council and the office, nothing for anyone else."""
     return packages_for(user) if may_see_deadlines(user) else CarePackage.objects.none()
 
+
+def may_write_plans(user) -> bool:
+    """The provider's office writes plans, SMART goals, progress and reviews."""
+    return side(user) == "office"
+
+
+def plans_for(user):
+    """Care and support plans of the packages the user sees (family: their
+    person's only; a care worker: the people on their rota)."""
+    from homecare.plans.models import CarePlan
+
+    return CarePlan.objects.filter(
+        archived_at__isnull=True, package__in=packages_for(user).values("pk")
+    )
+
+
+def reviews_for(user):
+    from homecare.plans.models import Review
+
+    return Review.objects.filter(
+        archived_at__isnull=True, package__in=packages_for(user).values("pk")
+    )
+
+
+def goals_for(user):
+    from homecare.plans.models import Goal
+
+    return Goal.objects.filter(
+        archived_at__isnull=True, plan__package__in=packages_for(user).values("pk")
+    )
