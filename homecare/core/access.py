@@ -236,6 +236,19 @@ def may_plan_packages(user) -> bool:
     return side(user) == "office"
 
 
+# Notifications (homecare.notifications)
+def notifications_for(user):
+    """A council sees what providers told it; a provider's office what it told."""
+    from homecare.notifications.models import Notification
+
+    return _scoped(
+        Notification,
+        user,
+        council=lambda qs: qs.filter(council_id=user.organisation_id),
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+    )
+
+
 # --- plans (issue 4): plans, goals, reviews and the what-is-due page ---------
 def may_see_deadlines(user) -> bool:
     """The what-is-due page is for the council (packages under its contracts)
