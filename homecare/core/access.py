@@ -291,3 +291,50 @@ def goals_for(user):
     return Goal.objects.filter(
         archived_at__isnull=True, plan__package__in=packages_for(user).values("pk")
     )
+
+
+# ---- journey (changes to care, hospital stays, hand-backs, Discharge to Assess) ----
+
+
+def _journey(model, user):
+    """Journey records of the packages the user's side sees: the council (its
+    contracts) and the provider's office (its own); nobody else."""
+    if side(user) not in ("council", "office"):
+        return model.objects.none()
+    return model.objects.filter(
+        archived_at__isnull=True, package__in=packages_for(user).values("pk")
+    )
+
+
+def package_changes_for(user):
+    from homecare.journey.models import PackageChange
+
+    return _journey(PackageChange, user)
+
+
+def hospital_stays_for(user):
+    from homecare.journey.models import HospitalStay
+
+    return _journey(HospitalStay, user)
+
+
+def handbacks_for(user):
+    from homecare.journey.models import HandBack
+
+    return _journey(HandBack, user)
+
+
+def d2a_periods_for(user):
+    from homecare.journey.models import DischargeToAssess
+
+    return _journey(DischargeToAssess, user)
+
+
+def may_change_care(user) -> bool:
+    """The provider's office proposes changes, records admissions and hands back."""
+    return side(user) == "office"
+
+
+def may_decide_changes(user) -> bool:
+    """Council brokers decide requests, reverse changes (LAN-HC-5.8) and restart packages."""
+    return may_broker(user)
