@@ -189,6 +189,15 @@ def before(day: date, amount: int, unit: str) -> date:
     raise ValueError(f"Cannot count {unit!r} back on a calendar")
 
 
+def due_label(due_at: datetime) -> str:
+    """How a page shows a due time: a deadline at local midnight is "end of"
+    the day before ("end of Wed 25 Nov"); any other time with its hour."""
+    local = due_at.astimezone(LONDON)
+    if local.time() == time(0):
+        return f"end of {local.date() - timedelta(days=1):%a %d %b %Y}"
+    return f"{local:%a %d %b %Y %H:%M}"
+
+
 def describe(deadline: Deadline, now: datetime) -> str:
     """ "3 days overdue", "due in 4 hours", "due today at 17:00"... for a page."""
     delta = deadline.due_at - now

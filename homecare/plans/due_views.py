@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from homecare.core import access
-from homecare.domain.deadlines import classify, describe
+from homecare.domain.deadlines import classify, describe, due_label
 
 from .deadlines import collect_open, kind_label
 
@@ -46,7 +46,10 @@ def due(request):
         (
             bucket,
             title,
-            [(d, labels.get(d.package_id, ("", "", "")), describe(d, now)) for d in ds],
+            [
+                (d, labels.get(d.package_id, ("", "", "")), describe(d, now), due_label(d.due_at))
+                for d in ds
+            ],
         )
         for bucket, title, ds in groups
     ]

@@ -57,6 +57,7 @@ def test_office_and_council_see_the_deadline_with_clause_and_link(world, login, 
     assert page.status_code == 200
     html = page.content.decode()
     overdue = html.split('id="due-overdue"')[1].split("</section>")[0]
+    assert f'data-key="test.three_days:{world["package"].pk}"' in overdue
     assert "Entwistle-Quayle" in overdue
     assert "LAN-ST-5.7" in overdue and "Something within three days." in overdue
     assert reverse("packages:detail", args=[world["package"].pk]) in overdue
@@ -69,7 +70,8 @@ def test_a_deadline_moves_from_this_week_to_today_to_overdue(world, login, sourc
     def bucket():
         html = client.get(reverse("plans:due")).content.decode()
         for name in ("overdue", "today", "this_week"):
-            if "Entwistle-Quayle" in html.split(f'id="due-{name}"')[1].split("</section>")[0]:
+            section = html.split(f'id="due-{name}"')[1].split("</section>")[0]
+            if f'data-key="test.three_days:{world["package"].pk}"' in section:
                 return name
         return None
 
@@ -85,20 +87,16 @@ def test_a_done_deadline_clears(world, login, source):
     world["package"].notes = "Done"
     world["package"].save()
     html = login(world["coordinator"]).get(reverse("plans:due")).content.decode()
-    assert "Entwistle-Quayle" not in html
+    assert "test.three_days:" not in html
 
 
 def test_filter_by_kind(world, login, source):
     _set_start(world["package"], 10)
     client = login(world["coordinator"])
-    assert (
-        "Entwistle-Quayle"
-        in client.get(reverse("plans:due"), {"kind": "test.three_days"}).content.decode()
-    )
-    assert (
-        "Entwistle-Quayle"
-        not in client.get(reverse("plans:due"), {"kind": "other"}).content.decode()
-    )
+    only = client.get(reverse("plans:due"), {"kind": "test.three_days"}).content.decode()
+    assert "test.three_days:" in only and 'data-kind="plan.due_after_start"' not in only
+    other = client.get(reverse("plans:due"), {"kind": "plan.due_after_start"}).content.decode()
+    assert "test.three_days:" not in other and 'data-kind="plan.due_after_start"' in other
 
 
 @pytest.mark.parametrize("who", ["worker", "daughter", "outsider", "other_broker"])

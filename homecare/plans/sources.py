@@ -1,0 +1,291 @@
+"""The deadlines of plans, goals, reviews and records, for the what-is-due page.
+
+One source, set-based: a fixed handful of queries for any number of packages
+(the packages, their contracts' rulebooks, first plan versions, first goals,
+the Nth visit where the plan is counted in visits, reviews, records checks),
+then plain Python per package with :mod:`homecare.domain.plans`.
+
+Every number comes from the contract's rulebook; a 0 turns the deadline off.
+
+- ``plan.due_after_start``: the plan within N days of start (LAN-ST-5.7).
+- ``plan.due_by_visit``: the SMART action plan by the Nth visit (KENT-3.6.5).
+- ``review.first``: the first review within N weeks/days (KENT-3.11.1, LAN-ST-3.5).
+- ``review.statutory``: a statutory review at least every N months (KENT-3.11.2).
+- ``review.pprif``: the pre-review form N weeks before the review (KENT-3.11.3).
+- ``records.check``: records reviewed every N months (KENT-3.6.10).
+- ``package.max_length``: stays beyond N weeks flagged (LAN-ST-4.13).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import F, Min, Window
+from django.db.models.functions import RowNumber
+
+from homecare.domain import plans as rules
+from homecare.domain.deadlines import Deadline, local_day
+from homecare.packages.models import Visit
+
+from .deadlines import rules_by_contract, url_maker
+from .models import Goal, PlanVersion, RecordsCheck, Review
+
+OPEN_STATUSES = ("active", "suspended")
+_ID = re.compile(r"\b[A-Z]+(?:-[A-Z]+)*-\d[\w.]*\w")
+
+KINDS = {
+    "plan.due_after_start": "Care plan after the start",
+    "plan.due_by_visit": "SMART action plan by a visit",
+    "review.first": "First review",
+    "review.statutory": "Statutory review",
+    "review.pprif": "Pre-review form (PPRIF)",
+    "records.check": "Records reviewed",
+    "package.max_length": "Long stay to flag",
+}
+
+#: How long after the start a package's SMART-plan deadline is still shown
+#: once done (older done ones are not looked up: the page shows open ones).
+SMART_DONE_LOOKBACK = timedelta(days=28)
+
+
+def _cite(entry) -> tuple[tuple[str, ...], str]:
+    """The requirement IDs and words behind a rulebook entry: its refs and
+    clause, or for a homecare default the IDs its note cites."""
+    refs = tuple(entry.ref) or tuple(dict.fromkeys(_ID.findall(entry.note or "")))
+    return refs, entry.clause or entry.note
+
+
+class _Maker:
+    """Builds the Deadline values of one package row."""
+
+    def __init__(self, row, book, urls):
+        self.pk, self.person, self.provider, self.council, self.contract, self.start = row
+        self.book = book
+        self.urls = urls
+
+    def __call__(self, kind, key_entry, title, due, url):
+        refs, clause = _cite(self.book.entry(key_entry))
+        return Deadline(
+            key=f"{kind}:{self.pk}:{due.suffix}" if due.suffix else f"{kind}:{self.pk}",
+            kind=kind,
+            title=title,
+            due_at=due.due_at,
+            refs=refs,
+            clause=clause,
+            individual_id=self.person,
+            package_id=self.pk,
+            provider_id=self.provider,
+            council_id=self.council,
+            url=url,
+            done_at=due.done_at,
+        )
+
+
+def plan_deadlines(packages, now):
+    """Every plan, review and records deadline of the open ``packages``."""
+    live = packages.filter(status__in=OPEN_STATUSES)
+    rows = list(
+        live.values_list(
+            "id",
+            "individual_id",
+            "organisation_id",
+            "contract__organisation_id",
+            "contract_id",
+            "start_date",
+        )
+    )
+    if not rows:
+        return []
+    books = rules_by_contract(live)
+    today = local_day(now)
+    urls = {
+        "plan": url_maker("plans:plan"),
+        "edit": url_maker("plans:edit"),
+        "goals": url_maker("plans:goals"),
+        "reviews": url_maker("plans:reviews"),
+        "records": url_maker("plans:records"),
+        "package": url_maker("packages:detail"),
+    }
+    live_ids = live.values("pk")
+    first_version = dict(
+        PlanVersion.objects.filter(plan__package__in=live_ids, archived_at__isnull=True)
+        .values("plan__package_id")
+        .annotate(first=Min("issued_at"))
+        .values_list("plan__package_id", "first")
+    )
+    by_visit = {pk: books[c].value("plan.due_by_visit") for pk, *_, c, _s in rows}
+    nth_visit, first_goal = {}, {}
+    if any(by_visit.values()):
+        first_goal = dict(
+            Goal.objects.filter(plan__package__in=live_ids, archived_at__isnull=True)
+            .values("plan__package_id")
+            .annotate(first=Min("created_at"))
+            .values_list("plan__package_id", "first")
+        )
+        recent = today - SMART_DONE_LOOKBACK
+        wanted = [
+            pk
+            for pk, *_, c, start in rows
+            if by_visit[pk] and (pk not in first_goal or start >= recent)
+        ]
+        nth_visit = _nth_visits(wanted, max(by_visit.values()))
+    reviews = defaultdict(list)
+    for row in Review.objects.filter(package__in=live_ids, archived_at__isnull=True).values_list(
+        "package_id", "pk", "kind", "held_on", "scheduled_for", "pprif_completed_at"
+    ):
+        reviews[row[0]].append(row[1:])
+    checks = defaultdict(list)
+    for pk, day in RecordsCheck.objects.filter(
+        package__in=live_ids, archived_at__isnull=True
+    ).values_list("package_id", "checked_on"):
+        checks[pk].append(day)
+
+    out: list[Deadline] = []
+    for row in rows:
+        pk, start, book = row[0], row[5], books[row[4]]
+        make = _Maker(row, book, urls)
+        out.extend(_plan(make, book, start, first_version.get(pk), urls, pk))
+        n = by_visit[pk]
+        if n and n in nth_visit.get(pk, {}):
+            out.append(
+                make(
+                    "plan.due_by_visit",
+                    "plan.due_by_visit",
+                    f"SMART action plan by visit {n}",
+                    rules.Due("", nth_visit[pk][n], first_goal.get(pk)),
+                    urls["goals"](pk),
+                )
+            )
+        out.extend(_reviews(make, book, start, reviews.get(pk, ()), urls, pk))
+        entry = book.entry("records.review_interval")
+        if entry.value:
+            for due in rules.cycles(start, checks.get(pk, ()), entry.value, entry.unit, "check"):
+                out.append(
+                    make(
+                        "records.check",
+                        "records.review_interval",
+                        f"Records reviewed (every {entry.display()})",
+                        due,
+                        urls["records"](pk),
+                    )
+                )
+        entry = book.entry("package.max_length")
+        if entry.value:
+            due = rules.Due("", rules.due_after(start, entry.value, entry.unit))
+            out.append(
+                make(
+                    "package.max_length",
+                    "package.max_length",
+                    f"Stay reaches {entry.display()}: end it or flag the exception",
+                    due,
+                    urls["package"](pk),
+                )
+            )
+    return out
+
+
+def _plan(make, book, start, first_version, urls, pk):
+    entry = book.entry("plan.due_after_start")
+    if not entry.value:
+        return
+    if entry.unit == "working_days":
+        from homecare.domain.clocks import due_at
+        from homecare.domain.deadlines import start_of_day
+
+        due_at_ = due_at(start_of_day(start), entry.value, "working_days")
+    else:
+        due_at_ = rules.due_after(start, entry.value, entry.unit)
+    yield make(
+        "plan.due_after_start",
+        "plan.due_after_start",
+        f"Care plan within {entry.display()} of the start",
+        rules.Due("", due_at_, first_version),
+        urls["edit"](pk),
+    )
+
+
+def _reviews(make, book, start, reviews, urls, pk):
+    """First review, statutory reviews and the pre-review forms."""
+    held = sorted(r[2] for r in reviews if r[2])
+    first = book.entry("review.first")
+    open_reviews: list = []
+    if first.value:
+        due = rules.Due(
+            "",
+            rules.due_after(start, first.value, first.unit),
+            rules.done_on(held[0] if held else None),
+        )
+        out_first = make(
+            "review.first",
+            "review.first",
+            f"First review within {first.display()} of the start",
+            due,
+            urls["reviews"](pk),
+        )
+        yield out_first
+        if out_first.done_at is None:
+            open_reviews.append(("first", out_first.due_at))
+    statutory = book.entry("review.statutory")
+    if statutory.value:
+        days = [r[2] for r in reviews if r[2] and r[1] == Review.Kind.STATUTORY]
+        for due in rules.cycles(start, days, statutory.value, statutory.unit, "cycle"):
+            d = make(
+                "review.statutory",
+                "review.statutory",
+                f"Statutory review (at least every {statutory.display()})",
+                due,
+                urls["reviews"](pk),
+            )
+            yield d
+            if d.done_at is None:
+                open_reviews.append(("statutory", d.due_at))
+    pprif = book.entry("review.pprif_before")
+    if not pprif.value:
+        return
+    title = f"Pre-review form (PPRIF) {pprif.display()} before the review"
+    booked = [r for r in reviews if r[3] and not r[2]]
+    for review_pk, _kind, _held, scheduled_for, completed in booked:
+        due = rules.Due(str(review_pk), rules.pprif_due(scheduled_for, pprif.value, pprif.unit))
+        yield make(
+            "review.pprif",
+            "review.pprif_before",
+            title,
+            rules.Due(due.suffix, due.due_at, completed),
+            urls["reviews"](pk),
+        )
+    if not booked and open_reviews:
+        name, review_due = min(open_reviews, key=lambda r: r[1])
+        review_day = local_day(review_due - timedelta(seconds=1))
+        yield make(
+            "review.pprif",
+            "review.pprif_before",
+            title,
+            rules.Due(f"{name}:{review_day}", rules.pprif_due(review_day, pprif.value, pprif.unit)),
+            urls["reviews"](pk),
+        )
+
+
+def _nth_visits(package_ids, upto: int) -> dict:
+    """``{package_id: {n: planned_start}}`` for the first ``upto`` visits (not
+    cancelled) of each package: one query with a window function."""
+    if not package_ids:
+        return {}
+    ranked = (
+        Visit.objects.filter(package_id__in=package_ids, archived_at__isnull=True)
+        .exclude(status=Visit.Status.CANCELLED)
+        .annotate(
+            n=Window(
+                RowNumber(),
+                partition_by=[F("package_id")],
+                order_by=[F("planned_start").asc(), F("id").asc()],
+            )
+        )
+        .filter(n__lte=upto)
+        .values_list("package_id", "n", "planned_start")
+    )
+    out: dict = defaultdict(dict)
+    for pk, n, start in ranked:
+        out[pk][n] = start
+    return out
