@@ -23,7 +23,6 @@ PERIODIC: dict[str, int] = {
     "journey.apply_due_changes": 5 * 60,  # agreed changes to care on their start date
     "notifications.deliver_due": 5 * 60,  # retries anything the council has not yet been sent
     "plans.missing_plan_lists": 60 * 60,  # the twice-weekly list of people without a plan
-    "plans.missing_plan_lists": 60 * 60,  # the twice-weekly list of people without a plan
 }
 
 
