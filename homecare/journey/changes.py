@@ -380,6 +380,9 @@ def package_change_reverse(
         before = _snapshot(package, now)
         if change.operation == Op.CEASE:
             if package.status == "ceased":
+                from .hospital import reinstate
+
+                reinstate(change.moved_visit_ids, by=by, now=now)
                 package_services.package_transition(
                     by=by,
                     package=package,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from homecare.domain import journey as rules_of
 from homecare.packages import services as package_services
@@ -60,6 +61,11 @@ def stay_admit(
     admitted_on = timezone.localtime(admitted_at).date()
     effective = max(admitted_on, package.start_date)
     ceases = plan.action == "cease"
+    planned = set(
+        Visit.objects.filter(
+            package=package, status=Visit.Status.PLANNED, planned_start__gt=now
+        ).values_list("pk", flat=True)
+    )
     package_services.package_transition(
         by=by,
         package=package,
@@ -84,6 +90,12 @@ def stay_admit(
         hold_ended_at=now if ceases else None,
         recorded_by=by,
         notes=notes,
+    )
+    stay.cancelled_visit_ids = sorted(
+        str(pk)
+        for pk in Visit.objects.filter(pk__in=planned, status=Visit.Status.CANCELLED).values_list(
+            "pk", flat=True
+        )
     )
     stay._history_user = by
     stay.save()
@@ -183,6 +195,7 @@ def stay_discharge(
     if old == HospitalStay.Status.HELD:
         HospitalStay.objects.filter(pk=stay.pk).update(hold_ended_at=discharged_at)
         package = CarePackage.objects.get(pk=stay.package_id)
+        reinstate(stay.cancelled_visit_ids, by=by, now=now)
         package_services.package_transition(
             by=by,
             package=package,
@@ -235,6 +248,20 @@ def stay_restart(*, by, stay: HospitalStay, requested_start, now=None):
     HospitalStay.objects.filter(pk=stay.pk).update(restart_referral=referral)
     stay.restart_referral = referral
     return referral
+
+
+def reinstate(visit_ids, *, by, now) -> int:
+    """Put back the future visits a suspension or cessation cancelled, before
+    the package is active again, so regeneration finds them planned and keeps
+    their rota (it would otherwise make a second visit for the same slot)."""
+    visits = list(
+        Visit.objects.filter(pk__in=visit_ids, status=Visit.Status.CANCELLED, planned_start__gt=now)
+    )
+    for v in visits:
+        v.status = Visit.Status.PLANNED
+    if visits:
+        bulk_update_with_history(visits, Visit, ["status"], default_user=by)
+    return len(visits)
 
 
 def _shift(t, minutes):

@@ -142,6 +142,9 @@ class HospitalStay(CareRecord):
     paid_percent = models.PositiveSmallIntegerField(default=0)
     refs = models.CharField(max_length=100, blank=True)
     hold_ended_at = models.DateTimeField(null=True, blank=True)
+    cancelled_visit_ids = models.JSONField(
+        default=list, blank=True, help_text="Every visit the admission cancelled."
+    )
     council_told_at = models.DateTimeField(null=True, blank=True)
     discharged_at = models.DateTimeField(null=True, blank=True)
     discharge_notes = models.TextField(blank=True)
