@@ -114,14 +114,15 @@ def end_of_day(day: date) -> datetime:
 
 def bucket_of(deadline: Deadline, now: datetime) -> str:
     """Where an open deadline belongs at ``now``: overdue once its time has
-    passed; due today if it falls before local midnight; this week if before
-    the end of the seventh day after today; later otherwise."""
+    passed; due today if it falls by the end of today (local midnight, as a
+    deadline "within N days" does); this week if by the end of the seventh day
+    after today; later otherwise."""
     if deadline.due_at <= now:
         return "overdue"
     today = local_day(now)
-    if deadline.due_at < end_of_day(today):
+    if deadline.due_at <= end_of_day(today):
         return "today"
-    if deadline.due_at < end_of_day(today + timedelta(days=WEEK_DAYS)):
+    if deadline.due_at <= end_of_day(today + timedelta(days=WEEK_DAYS)):
         return "this_week"
     return "later"
 
@@ -143,9 +144,9 @@ def classify(deadlines: Iterable[Deadline], now: datetime) -> Classified:
             continue
         if d.due_at <= now:
             out.overdue.append(d)
-        elif d.due_at < today_ends:
+        elif d.due_at <= today_ends:
             out.today.append(d)
-        elif d.due_at < week_ends:
+        elif d.due_at <= week_ends:
             out.this_week.append(d)
         else:
             out.later.append(d)

@@ -208,7 +208,7 @@ def report_weekdays(per_week: int) -> tuple[int, ...]:
     if per_week <= 0:
         return ()
     per_week = min(per_week, 7)
-    return tuple(sorted({round(i * 7 / per_week) % 7 for i in range(per_week)}))
+    return tuple(sorted({i * 7 // per_week for i in range(per_week)}))
 
 
 def days_on_service(start: date, today: date) -> int:

@@ -42,17 +42,18 @@ def test_each_bucket_by_london_days():
     due = {
         "past": datetime(2026, 6, 10, 8, 59, tzinfo=UTC),
         "tonight": datetime(2026, 6, 10, 22, 59, tzinfo=UTC),  # 23:59 BST, still today
-        "after_midnight": datetime(2026, 6, 10, 23, 0, tzinfo=UTC),  # 00:00 BST on the 11th
-        "seventh_day": datetime(2026, 6, 17, 22, 0, tzinfo=UTC),
-        "eighth_day": datetime(2026, 6, 17, 23, 0, tzinfo=UTC),
+        "midnight": datetime(2026, 6, 10, 23, 0, tzinfo=UTC),  # the end of the 10th (BST)
+        "after_midnight": datetime(2026, 6, 10, 23, 1, tzinfo=UTC),
+        "seventh_day": datetime(2026, 6, 17, 23, 0, tzinfo=UTC),
+        "eighth_day": datetime(2026, 6, 17, 23, 1, tzinfo=UTC),
     }
     out = classify([_d(at, key=k) for k, at in due.items()], NOW)
     assert [d.key for d in out.overdue] == ["past"]
-    assert [d.key for d in out.today] == ["tonight"]
+    assert [d.key for d in out.today] == ["tonight", "midnight"]
     assert [d.key for d in out.this_week] == ["after_midnight", "seventh_day"]
     assert [d.key for d in out.later] == ["eighth_day"]
-    assert out.counts() == {"overdue": 1, "today": 1, "this_week": 2, "later": 1}
-    assert len(out) == 5
+    assert out.counts() == {"overdue": 1, "today": 2, "this_week": 2, "later": 1}
+    assert len(out) == 6
     for bucket in ("overdue", "today", "this_week", "later"):
         for d in getattr(out, bucket):
             assert bucket_of(d, NOW) == bucket
