@@ -69,7 +69,7 @@ class PackageChange(CareRecord):
     council_reasons = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     report_due_at = models.DateTimeField(help_text="Reported to the council by then.")
     reported_at = models.DateTimeField(null=True, blank=True)
@@ -152,7 +152,7 @@ class HospitalStay(CareRecord):
         "referrals.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     notes = models.TextField(blank=True)
 
@@ -220,7 +220,7 @@ class HandBack(CareRecord):
     last_day = models.DateField()
     reason = models.TextField()
     given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     handed_to = models.CharField(max_length=200, blank=True)
     handed_over = models.JSONField(default=list, blank=True, help_text="Checklist items done.")
@@ -263,7 +263,7 @@ class DischargeToAssess(CareRecord):
     ended_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     history = HistoricalRecords()
