@@ -15,6 +15,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -101,11 +102,13 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
 
 
+@lru_cache(maxsize=8192)
 def start_of_day(day: date) -> datetime:
     """Local midnight at the start of ``day``, in UTC (clock changes included)."""
     return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
+@lru_cache(maxsize=8192)
 def end_of_day(day: date) -> datetime:
     """The last instant a deadline due on ``day`` may fall: local midnight
     that starts the next day (exclusive), in UTC."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import unicodedata
 
 from django.utils import timezone
-from fpdf import FPDF
 
 _REPLACE = {
     "\u2018": "'",
@@ -39,22 +38,29 @@ def _latin1(text: str) -> str:
         return "".join(out)
 
 
-class _PlanPDF(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(format="A4")
-        self.footer_text = footer_text
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(18, 18, 18)
+def _plan_pdf_class():
+    """fpdf2 takes a while to import: only the PDF page pays for it."""
+    from fpdf import FPDF
 
-    def footer(self):
-        self.set_y(-13)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 5, _latin1(f"{self.footer_text} - page {self.page_no()}/{{nb}}"), align="C")
+    class PlanPDF(FPDF):
+        def __init__(self, footer_text: str):
+            super().__init__(format="A4")
+            self.footer_text = footer_text
+            self.set_auto_page_break(auto=True, margin=18)
+            self.set_margins(18, 18, 18)
+
+        def footer(self):
+            self.set_y(-13)
+            self.set_font("Helvetica", size=8)
+            text = _latin1(f"{self.footer_text} - page {self.page_no()}/{{nb}}")
+            self.cell(0, 5, text, align="C")
+
+    return PlanPDF
 
 
 def plan_pdf(*, package, version, goals, printed_at) -> bytes:
     person = package.individual
-    pdf = _PlanPDF(f"{person} - {package.reference} - plan version {version.number}")
+    pdf = _plan_pdf_class()(f"{person} - {package.reference} - plan version {version.number}")
     pdf.alias_nb_pages()
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import timedelta
+from functools import lru_cache
 
 from django.db.models import F, Min, Window
 from django.db.models.functions import RowNumber
@@ -50,6 +51,7 @@ KINDS = {
 SMART_DONE_LOOKBACK = timedelta(days=28)
 
 
+@lru_cache(maxsize=1024)
 def _cite(entry) -> tuple[tuple[str, ...], str]:
     """The requirement IDs and words behind a rulebook entry: its refs and
     clause, or for a homecare default the IDs its note cites."""
