@@ -277,3 +277,20 @@ def test_double_handed_needs_an_ot_assessment_and_a_plan_review(journey):
         journey["package"].visits.get(date=timezone.localdate(), status="planned").workers_required
         == 2
     )
+
+
+def test_a_cessation_reversed_by_the_council_puts_the_visits_back(journey):
+    """LAN-HC-5.3 (a cessation is the council's) and LAN-HC-5.8 (it may reverse it)."""
+    change = _propose(journey, kind="cessation", operation="cease")
+    assert change.status == PackageChange.Status.REQUESTED
+    changes.package_change_decide(by=journey["broker"], change=change, approve=True)
+    package = journey["package"]
+    package.refresh_from_db()
+    assert package.status == "ceased"
+    future = package.visits.filter(planned_start__gt=timezone.now())
+    assert not future.filter(status="planned").exists()
+    change.refresh_from_db()
+    changes.package_change_reverse(by=journey["broker"], change=change, reason="Too soon")
+    package.refresh_from_db()
+    assert package.status == "active"
+    assert future.filter(status="planned").count() == future.count()
