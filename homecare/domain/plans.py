@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from homecare.domain.deadlines import after, before, end_of_day, start_of_day
 
@@ -171,6 +172,7 @@ class Due:
     done_at: datetime | None = None
 
 
+@lru_cache(maxsize=16384)
 def due_after(start: date, amount: int, unit: str) -> datetime:
     """The end (local midnight) of the day ``amount`` ``unit`` after ``start``."""
     return end_of_day(after(start, amount, unit))

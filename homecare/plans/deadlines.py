@@ -84,6 +84,23 @@ def rules_by_contract(packages) -> dict:
     return {c.pk: c.rules() for c in contracts}
 
 
+def contract_facts(packages) -> dict:
+    """``{contract_id: (Rulebook, provider_id, council_id)}`` for the contracts
+    of ``packages``: one query, so sources need not read the parties per row."""
+    from homecare.organisations.models import Contract
+
+    contracts = Contract.objects.filter(pk__in=packages.values("contract_id")).only(
+        "id",
+        "reference",
+        "rulebook",
+        "rulebook_version",
+        "rulebook_overrides",
+        "organisation_id",
+        "provider_id",
+    )
+    return {c.pk: (c.rules(), c.provider_id, c.organisation_id) for c in contracts}
+
+
 def url_maker(name: str, **extra) -> Callable[[object], str]:
     """A fast ``pk -> reverse(name, kwargs={"pk": pk, **extra})`` for many rows:
     the route is reversed once with a marker and the marker replaced."""

@@ -30,7 +30,7 @@ from homecare.domain import plans as rules
 from homecare.domain.deadlines import Deadline, local_day
 from homecare.packages.models import Visit
 
-from .deadlines import rules_by_contract, url_maker
+from .deadlines import contract_facts, url_maker
 from .models import Goal, PlanVersion, RecordsCheck, Review
 
 OPEN_STATUSES = ("active", "suspended")
@@ -62,10 +62,9 @@ def _cite(entry) -> tuple[tuple[str, ...], str]:
 class _Maker:
     """Builds the Deadline values of one package row."""
 
-    def __init__(self, row, book, urls):
-        self.pk, self.person, self.provider, self.council, self.contract, self.start = row
-        self.book = book
-        self.urls = urls
+    def __init__(self, pk, person, facts):
+        self.pk, self.person = pk, person
+        self.book, self.provider, self.council = facts
 
     def __call__(self, kind, key_entry, title, due, url):
         refs, clause = _cite(self.book.entry(key_entry))
@@ -88,19 +87,11 @@ class _Maker:
 def plan_deadlines(packages, now):
     """Every plan, review and records deadline of the open ``packages``."""
     live = packages.filter(status__in=OPEN_STATUSES)
-    rows = list(
-        live.values_list(
-            "id",
-            "individual_id",
-            "organisation_id",
-            "contract__organisation_id",
-            "contract_id",
-            "start_date",
-        )
-    )
+    rows = list(live.values_list("id", "individual_id", "contract_id", "start_date"))
     if not rows:
         return []
-    books = rules_by_contract(live)
+    facts = contract_facts(live)
+    books = {pk: f[0] for pk, f in facts.items()}
     today = local_day(now)
     urls = {
         "plan": url_maker("plans:plan"),
@@ -117,7 +108,7 @@ def plan_deadlines(packages, now):
         .annotate(first=Min("issued_at"))
         .values_list("plan__package_id", "first")
     )
-    by_visit = {pk: books[c].value("plan.due_by_visit") for pk, *_, c, _s in rows}
+    by_visit = {pk: books[c].value("plan.due_by_visit") for pk, _p, c, _s in rows}
     nth_visit, first_goal = {}, {}
     if any(by_visit.values()):
         first_goal = dict(
@@ -129,15 +120,23 @@ def plan_deadlines(packages, now):
         recent = today - SMART_DONE_LOOKBACK
         wanted = [
             pk
-            for pk, *_, c, start in rows
+            for pk, _p, _c, start in rows
             if by_visit[pk] and (pk not in first_goal or start >= recent)
         ]
         nth_visit = _nth_visits(wanted, max(by_visit.values()))
-    reviews = defaultdict(list)
-    for row in Review.objects.filter(package__in=live_ids, archived_at__isnull=True).values_list(
-        "package_id", "pk", "kind", "held_on", "scheduled_for", "pprif_completed_at"
-    ):
-        reviews[row[0]].append(row[1:])
+    reviews = defaultdict(list)  # package -> [(kind, held_on)]
+    for pk, kind, held in Review.objects.filter(
+        package__in=live_ids, archived_at__isnull=True, held_on__isnull=False
+    ).values_list("package_id", "kind", "held_on"):
+        reviews[pk].append((kind, held))
+    booked = defaultdict(list)  # package -> [(review id, scheduled_for, pprif done)]
+    for pk, review, day, done in Review.objects.filter(
+        package__in=live_ids,
+        archived_at__isnull=True,
+        held_on__isnull=True,
+        scheduled_for__isnull=False,
+    ).values_list("package_id", "pk", "scheduled_for", "pprif_completed_at"):
+        booked[pk].append((review, day, done))
     checks = defaultdict(list)
     for pk, day in RecordsCheck.objects.filter(
         package__in=live_ids, archived_at__isnull=True
@@ -145,9 +144,9 @@ def plan_deadlines(packages, now):
         checks[pk].append(day)
 
     out: list[Deadline] = []
-    for row in rows:
-        pk, start, book = row[0], row[5], books[row[4]]
-        make = _Maker(row, book, urls)
+    for pk, person, contract, start in rows:
+        book = books[contract]
+        make = _Maker(pk, person, facts[contract])
         out.extend(_plan(make, book, start, first_version.get(pk), urls, pk))
         n = by_visit[pk]
         if n and n in nth_visit.get(pk, {}):
@@ -160,7 +159,7 @@ def plan_deadlines(packages, now):
                     urls["goals"](pk),
                 )
             )
-        out.extend(_reviews(make, book, start, reviews.get(pk, ()), urls, pk))
+        out.extend(_reviews(make, book, start, reviews.get(pk, ()), booked.get(pk, ()), urls, pk))
         entry = book.entry("records.review_interval")
         if entry.value:
             for due in rules.cycles(start, checks.get(pk, ()), entry.value, entry.unit, "check"):
@@ -208,9 +207,10 @@ def _plan(make, book, start, first_version, urls, pk):
     )
 
 
-def _reviews(make, book, start, reviews, urls, pk):
-    """First review, statutory reviews and the pre-review forms."""
-    held = sorted(r[2] for r in reviews if r[2])
+def _reviews(make, book, start, reviews, booked, urls, pk):
+    """First review, statutory reviews and the pre-review forms: ``reviews``
+    are the held ones (kind, day), ``booked`` those booked and not yet held."""
+    held = sorted(day for _kind, day in reviews)
     first = book.entry("review.first")
     open_reviews: list = []
     if first.value:
@@ -231,7 +231,7 @@ def _reviews(make, book, start, reviews, urls, pk):
             open_reviews.append(("first", out_first.due_at))
     statutory = book.entry("review.statutory")
     if statutory.value:
-        days = [r[2] for r in reviews if r[2] and r[1] == Review.Kind.STATUTORY]
+        days = [day for kind, day in reviews if kind == Review.Kind.STATUTORY]
         for due in rules.cycles(start, days, statutory.value, statutory.unit, "cycle"):
             d = make(
                 "review.statutory",
@@ -247,8 +247,7 @@ def _reviews(make, book, start, reviews, urls, pk):
     if not pprif.value:
         return
     title = f"Pre-review form (PPRIF) {pprif.display()} before the review"
-    booked = [r for r in reviews if r[3] and not r[2]]
-    for review_pk, _kind, _held, scheduled_for, completed in booked:
+    for review_pk, scheduled_for, completed in booked:
         due = rules.Due(str(review_pk), rules.pprif_due(scheduled_for, pprif.value, pprif.unit))
         yield make(
             "review.pprif",
