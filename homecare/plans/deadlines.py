@@ -16,6 +16,8 @@ over tuples. :func:`rules_by_contract` and :func:`url_maker` help with that.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -70,8 +72,61 @@ def collect(packages, now: datetime, *, kinds: Iterable[str] | None = None) -> l
     return out
 
 
-def collect_open(packages, now: datetime, **kwargs) -> list[Deadline]:
-    return [d for d in collect(packages, now, **kwargs) if d.done_at is None]
+def collect_open(
+    packages, now: datetime, *, until: datetime | None = None, **kwargs
+) -> list[Deadline]:
+    """The open deadlines only (due by ``until`` when given). Sources may skip
+    building the others while this runs (see :func:`hints`); the result is
+    filtered either way."""
+    token = _HINTS.set(Hints(open_only=True, until=until))
+    try:
+        return [
+            d
+            for d in collect(packages, now, **kwargs)
+            if d.done_at is None and (until is None or d.due_at <= until)
+        ]
+    finally:
+        _HINTS.reset(token)
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the caller will keep: a source may leave the rest out, for speed
+    (nothing depends on it: :func:`collect_open` filters anyway)."""
+
+    open_only: bool = False
+    until: datetime | None = None
+
+
+_NO_HINTS = Hints()
+_HINTS: ContextVar[Hints | None] = ContextVar("deadline_hints", default=None)
+
+
+def hints() -> Hints:
+    return _HINTS.get() or _NO_HINTS
+
+
+def open_only() -> bool:
+    """True while :func:`collect_open` runs: done deadlines may be left out."""
+    return hints().open_only
+
+
+def text_id(field: str):
+    """``field`` (a UUID key) read as text: no UUID object per row, which is
+    most of the cost of reading thousands of keys. Pair with :func:`sid`."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    return Cast(field, output_field=CharField())
+
+
+def sid(value) -> str:
+    """A key as the canonical UUID text (with dashes), from a UUID, its text or
+    the 32 hex digits SQLite stores."""
+    text = str(value)
+    if len(text) == 32:
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
 
 
 def rules_by_contract(packages) -> dict:
@@ -85,8 +140,9 @@ def rules_by_contract(packages) -> dict:
 
 
 def contract_facts(packages) -> dict:
-    """``{contract_id: (Rulebook, provider_id, council_id)}`` for the contracts
-    of ``packages``: one query, so sources need not read the parties per row."""
+    """``{contract id text: (Rulebook, provider_id, council_id)}`` for the
+    contracts of ``packages``: one query, so sources need not read the parties
+    per row."""
     from homecare.organisations.models import Contract
 
     contracts = Contract.objects.filter(pk__in=packages.values("contract_id")).only(
@@ -98,7 +154,7 @@ def contract_facts(packages) -> dict:
         "organisation_id",
         "provider_id",
     )
-    return {c.pk: (c.rules(), c.provider_id, c.organisation_id) for c in contracts}
+    return {sid(c.pk): (c.rules(), c.provider_id, c.organisation_id) for c in contracts}
 
 
 def url_maker(name: str, **extra) -> Callable[[object], str]:

@@ -23,14 +23,14 @@ from collections import defaultdict
 from datetime import timedelta
 from functools import lru_cache
 
-from django.db.models import F, Min, Window
+from django.db.models import F, Max, Min, Q, Window
 from django.db.models.functions import RowNumber
 
 from homecare.domain import plans as rules
 from homecare.domain.deadlines import Deadline, local_day
 from homecare.packages.models import Visit
 
-from .deadlines import contract_facts, url_maker
+from .deadlines import contract_facts, hints, open_only, sid, text_id, url_maker
 from .models import Goal, PlanVersion, RecordsCheck, Review
 
 OPEN_STATUSES = ("active", "suspended")
@@ -62,11 +62,15 @@ def _cite(entry) -> tuple[tuple[str, ...], str]:
 class _Maker:
     """Builds the Deadline values of one package row."""
 
-    def __init__(self, pk, person, facts):
-        self.pk, self.person = pk, person
+    def __init__(self, pk, person, facts, skip_done, until):
+        self.pk, self.person, self.skip_done, self.until = pk, person, skip_done, until
         self.book, self.provider, self.council = facts
 
     def __call__(self, kind, key_entry, title, due, url):
+        if self.skip_done and (
+            due.done_at is not None or (self.until is not None and due.due_at > self.until)
+        ):
+            return None
         refs, clause = _cite(self.book.entry(key_entry))
         return Deadline(
             key=f"{kind}:{self.pk}:{due.suffix}" if due.suffix else f"{kind}:{self.pk}",
@@ -87,7 +91,11 @@ class _Maker:
 def plan_deadlines(packages, now):
     """Every plan, review and records deadline of the open ``packages``."""
     live = packages.filter(status__in=OPEN_STATUSES)
-    rows = list(live.values_list("id", "individual_id", "contract_id", "start_date"))
+    rows = list(
+        live.values_list(
+            text_id("id"), text_id("individual_id"), text_id("contract_id"), "start_date"
+        )
+    )
     if not rows:
         return []
     facts = contract_facts(live)
@@ -104,18 +112,18 @@ def plan_deadlines(packages, now):
     live_ids = live.values("pk")
     first_version = dict(
         PlanVersion.objects.filter(plan__package__in=live_ids, archived_at__isnull=True)
-        .values("plan__package_id")
+        .values(k=text_id("plan__package_id"))
         .annotate(first=Min("issued_at"))
-        .values_list("plan__package_id", "first")
+        .values_list("k", "first")
     )
-    by_visit = {pk: books[c].value("plan.due_by_visit") for pk, _p, c, _s in rows}
+    by_visit = {pk: books[sid(c)].value("plan.due_by_visit") for pk, _p, c, _s in rows}
     nth_visit, first_goal = {}, {}
     if any(by_visit.values()):
         first_goal = dict(
             Goal.objects.filter(plan__package__in=live_ids, archived_at__isnull=True)
-            .values("plan__package_id")
+            .values(k=text_id("plan__package_id"))
             .annotate(first=Min("created_at"))
-            .values_list("plan__package_id", "first")
+            .values_list("k", "first")
         )
         recent = today - SMART_DONE_LOOKBACK
         wanted = [
@@ -124,45 +132,67 @@ def plan_deadlines(packages, now):
             if by_visit[pk] and (pk not in first_goal or start >= recent)
         ]
         nth_visit = _nth_visits(wanted, max(by_visit.values()))
+    skip_done, until = open_only(), hints().until
     reviews = defaultdict(list)  # package -> [(kind, held_on)]
-    for pk, kind, held in Review.objects.filter(
+    held = Review.objects.filter(
         package__in=live_ids, archived_at__isnull=True, held_on__isnull=False
-    ).values_list("package_id", "kind", "held_on"):
-        reviews[pk].append((kind, held))
+    )
+    if skip_done:  # the first review held, and the last statutory one, are enough
+        for pk, first, last in (
+            held.values(k=text_id("package_id"))
+            .annotate(
+                first=Min("held_on"), last=Max("held_on", filter=Q(kind=Review.Kind.STATUTORY))
+            )
+            .values_list("k", "first", "last")
+        ):
+            reviews[pk].append(("any", first))
+            if last:
+                reviews[pk].append((Review.Kind.STATUTORY, last))
+    else:
+        for pk, kind, day in held.values_list(text_id("package_id"), "kind", "held_on"):
+            reviews[pk].append((kind, day))
     booked = defaultdict(list)  # package -> [(review id, scheduled_for, pprif done)]
     for pk, review, day, done in Review.objects.filter(
         package__in=live_ids,
         archived_at__isnull=True,
         held_on__isnull=True,
         scheduled_for__isnull=False,
-    ).values_list("package_id", "pk", "scheduled_for", "pprif_completed_at"):
+    ).values_list(text_id("package_id"), "pk", "scheduled_for", "pprif_completed_at"):
         booked[pk].append((review, day, done))
     checks = defaultdict(list)
-    for pk, day in RecordsCheck.objects.filter(
-        package__in=live_ids, archived_at__isnull=True
-    ).values_list("package_id", "checked_on"):
+    done_checks = RecordsCheck.objects.filter(package__in=live_ids, archived_at__isnull=True)
+    if skip_done:  # the last check is enough
+        pairs = (
+            done_checks.values(k=text_id("package_id"))
+            .annotate(last=Max("checked_on"))
+            .values_list("k", "last")
+        )
+    else:
+        pairs = done_checks.values_list(text_id("package_id"), "checked_on")
+    for pk, day in pairs:
         checks[pk].append(day)
 
     out: list[Deadline] = []
-    for pk, person, contract, start in rows:
+    for key, person, contract, start in rows:
+        pk, contract = sid(key), sid(contract)
         book = books[contract]
-        make = _Maker(pk, person, facts[contract])
-        out.extend(_plan(make, book, start, first_version.get(pk), urls, pk))
-        n = by_visit[pk]
-        if n and n in nth_visit.get(pk, {}):
+        make = _Maker(pk, sid(person), facts[contract], skip_done, until)
+        out.extend(_plan(make, book, start, first_version.get(key), urls, pk))
+        n = by_visit[key]
+        if n and n in nth_visit.get(key, {}):
             out.append(
                 make(
                     "plan.due_by_visit",
                     "plan.due_by_visit",
                     f"SMART action plan by visit {n}",
-                    rules.Due("", nth_visit[pk][n], first_goal.get(pk)),
+                    rules.Due("", nth_visit[key][n], first_goal.get(key)),
                     urls["goals"](pk),
                 )
             )
-        out.extend(_reviews(make, book, start, reviews.get(pk, ()), booked.get(pk, ()), urls, pk))
+        out.extend(_reviews(make, book, start, reviews.get(key, ()), booked.get(key, ()), urls, pk))
         entry = book.entry("records.review_interval")
         if entry.value:
-            for due in rules.cycles(start, checks.get(pk, ()), entry.value, entry.unit, "check"):
+            for due in rules.cycles(start, checks.get(key, ()), entry.value, entry.unit, "check"):
                 out.append(
                     make(
                         "records.check",
@@ -184,7 +214,7 @@ def plan_deadlines(packages, now):
                     urls["package"](pk),
                 )
             )
-    return out
+    return [d for d in out if d is not None]
 
 
 def _plan(make, book, start, first_version, urls, pk):
@@ -219,30 +249,28 @@ def _reviews(make, book, start, reviews, booked, urls, pk):
             rules.due_after(start, first.value, first.unit),
             rules.done_on(held[0] if held else None),
         )
-        out_first = make(
+        yield make(
             "review.first",
             "review.first",
             f"First review within {first.display()} of the start",
             due,
             urls["reviews"](pk),
         )
-        yield out_first
-        if out_first.done_at is None:
-            open_reviews.append(("first", out_first.due_at))
+        if due.done_at is None:
+            open_reviews.append(("first", due.due_at))
     statutory = book.entry("review.statutory")
     if statutory.value:
         days = [day for kind, day in reviews if kind == Review.Kind.STATUTORY]
         for due in rules.cycles(start, days, statutory.value, statutory.unit, "cycle"):
-            d = make(
+            yield make(
                 "review.statutory",
                 "review.statutory",
                 f"Statutory review (at least every {statutory.display()})",
                 due,
                 urls["reviews"](pk),
             )
-            yield d
-            if d.done_at is None:
-                open_reviews.append(("statutory", d.due_at))
+            if due.done_at is None:
+                open_reviews.append(("statutory", due.due_at))
     pprif = book.entry("review.pprif_before")
     if not pprif.value:
         return
@@ -284,7 +312,7 @@ def _nth_visits(package_ids, upto: int) -> dict:
             )
         )
         .filter(n__lte=upto)
-        .values_list("package_id", "n", "planned_start")
+        .values_list(text_id("package_id"), "n", "planned_start")
     )
     out: dict = defaultdict(dict)
     for pk, n, start in ranked:

@@ -181,3 +181,31 @@ def test_a_contract_override_changes_the_deadline(world, under, deadlines):
     world["contract"].save(update_fields=["rulebook_overrides"])
     [d] = deadlines("review.first")
     assert d.due_at == end_of_day(package.start_date + timedelta(weeks=6))
+
+
+def test_the_quick_open_only_path_gives_the_same_open_deadlines(world, under, issue_plan):
+    """The page's shortcut (done and far-off deadlines skipped while building)
+    leaves exactly the open deadlines the full computation has."""
+    from homecare.packages.models import CarePackage
+    from homecare.plans.deadlines import collect, collect_open
+
+    package = under("kent", start_days_ago=400)
+    issue_plan()
+    for held, kind in [(package.start_date + timedelta(days=30), "light_touch")] + [
+        (timezone.localdate() - timedelta(days=d), "statutory") for d in (300, 20)
+    ]:
+        services.review_hold(
+            by=world["coordinator"], package=package, kind=kind, held_on=held, summary="Held"
+        )
+    for d in (70, 40, 10):
+        services.records_check_record(
+            by=world["coordinator"], package=package, checked_on=timezone.localdate() - timedelta(d)
+        )
+    packages, now = CarePackage.objects.all(), timezone.now()
+    full = {d.key: d for d in collect(packages, now) if d.done_at is None}
+    quick = {d.key: d for d in collect_open(packages, now)}
+    assert quick == full and len(full) >= 3
+    until = now + timedelta(days=7)
+    assert {d.key for d in collect_open(packages, now, until=until)} == {
+        k for k, d in full.items() if d.due_at <= until
+    }
