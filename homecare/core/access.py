@@ -257,3 +257,94 @@ def rota_runs_for(user):
     if side(user) != "office":
         return RotaRun.objects.none()
     return RotaRun.objects.filter(organisation_id=user.organisation_id)
+
+
+# --- plans (issue 4): plans, goals, reviews and the what-is-due page ---------
+def may_see_deadlines(user) -> bool:
+    """The what-is-due page is for the council (packages under its contracts)
+    and the provider's office (its own packages)."""
+    return side(user) in ("council", "office")
+
+
+def deadline_packages_for(user) -> QuerySet[CarePackage]:
+    """The packages whose deadlines ``user`` sees: :func:`packages_for` for the
+    council and the office, nothing for anyone else."""
+    return packages_for(user) if may_see_deadlines(user) else CarePackage.objects.none()
+
+
+def may_write_plans(user) -> bool:
+    """The provider's office writes plans, SMART goals, progress and reviews."""
+    return side(user) == "office"
+
+
+def plans_for(user):
+    """Care and support plans of the packages the user sees (family: their
+    person's only; a care worker: the people on their rota)."""
+    from homecare.plans.models import CarePlan
+
+    return CarePlan.objects.filter(
+        archived_at__isnull=True, package__in=packages_for(user).values("pk")
+    )
+
+
+def reviews_for(user):
+    from homecare.plans.models import Review
+
+    return Review.objects.filter(
+        archived_at__isnull=True, package__in=packages_for(user).values("pk")
+    )
+
+
+def goals_for(user):
+    from homecare.plans.models import Goal
+
+    return Goal.objects.filter(
+        archived_at__isnull=True, plan__package__in=packages_for(user).values("pk")
+    )
+
+
+# ---- journey (changes to care, hospital stays, hand-backs, Discharge to Assess) ----
+
+
+def _journey(model, user):
+    """Journey records of the packages the user's side sees: the council (its
+    contracts) and the provider's office (its own); nobody else."""
+    if side(user) not in ("council", "office"):
+        return model.objects.none()
+    return model.objects.filter(
+        archived_at__isnull=True, package__in=packages_for(user).values("pk")
+    )
+
+
+def package_changes_for(user):
+    from homecare.journey.models import PackageChange
+
+    return _journey(PackageChange, user)
+
+
+def hospital_stays_for(user):
+    from homecare.journey.models import HospitalStay
+
+    return _journey(HospitalStay, user)
+
+
+def handbacks_for(user):
+    from homecare.journey.models import HandBack
+
+    return _journey(HandBack, user)
+
+
+def d2a_periods_for(user):
+    from homecare.journey.models import DischargeToAssess
+
+    return _journey(DischargeToAssess, user)
+
+
+def may_change_care(user) -> bool:
+    """The provider's office proposes changes, records admissions and hands back."""
+    return side(user) == "office"
+
+
+def may_decide_changes(user) -> bool:
+    """Council brokers decide requests, reverse changes (LAN-HC-5.8) and restart packages."""
+    return may_broker(user)

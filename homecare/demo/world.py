@@ -23,7 +23,7 @@ from homecare.packages.models import CarePackage, PackageStatusChange, PatternEn
 from homecare.people.models import Contact, Individual
 from homecare.workforce.models import Availability, CareWorker, Skill
 
-from . import bulk, logins, population, rostering, schedule
+from . import bulk, journey, logins, plans, population, rostering, schedule
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
 
@@ -99,6 +99,8 @@ class _Builder:
             self._save()
             self._visits()
         self._rota()
+        self.plan_counts = plans.build(self)  # plans, goals, reviews, records checks (issue 4)
+        self.journey_counts = journey.build(self)  # changes, hospital stays, hand-backs (issue 4)
 
     def _organisations(self) -> None:
         spec = self.spec

@@ -72,6 +72,10 @@ CHOICE_LABELS = {
     "four_weeks": "Four weeks",
     "pro_rata": "Pro rata from the hourly rate",
     "day_units": "In further day units",
+    "any": "Any amount, without approval",
+    "checklist": "Without approval when the checklist is clear",
+    "person_declines": "Without approval when the person says the hours are not needed",
+    "council": "Only with the council's agreement",
 }
 
 #: Headings for :meth:`Rulebook.sections`, by the first part of the key.
@@ -249,6 +253,14 @@ SCHEMA: dict[str, EntrySpec] = {
     "plan.due_by_visit": _count(
         "The provider's plan is complete by this visit; 0 = no such deadline."
     ),
+    "plan.missing_report_after": _duration(
+        "days",
+        "People on the service this long without a plan are listed to the council; "
+        "0 = no such list.",
+    ),
+    "plan.missing_report_per_week": _count(
+        "How many times a week the list of people without a plan is sent; 0 = never."
+    ),
     "review.first": _duration("days weeks", "First review after the package starts."),
     "review.statutory": _duration("months", "Longest gap between statutory reviews."),
     "review.pprif_before": _duration(
@@ -271,7 +283,25 @@ SCHEMA: dict[str, EntrySpec] = {
     "change.emergency_extra": _duration(
         "minutes", "Extra worker time a provider may add in an emergency without consent."
     ),
+    "change.reduce_without_approval": _choice(
+        "any checklist person_declines council",
+        "When a provider may reduce care without the council's approval.",
+    ),
+    "change.cease_without_approval": _choice(
+        "any checklist person_declines council",
+        "When a provider may cease care without the council's approval.",
+    ),
+    "change.double_handed_needs_ot": _bool(
+        "Whether a change between single and double-handed care needs an OT assessment and "
+        "a plan review first."
+    ),
     # Hospital.
+    "hospital.d2a_length": _duration(
+        "days", "Discharge to Assess support after a hospital discharge; 0 = no such service."
+    ),
+    "hospital.d2a_extension": _duration(
+        "days", "How far Discharge to Assess support may be extended, once; 0 = no extension."
+    ),
     "hospital.a_and_e_hold": _duration(
         "hours days", "How long care stays open while the person is in A&E or assessment."
     ),
@@ -319,6 +349,9 @@ SCHEMA: dict[str, EntrySpec] = {
     ),
     # Notifications to the council.
     "notify.hospital_admission": _bool("Whether every hospital admission is notified."),
+    "notify.goal_achieved": _bool(
+        "Whether the council is told when a person achieves a goal (an improvement)."
+    ),
     "notify.emergency_within": _duration(
         "hours", "Written follow-up to the council after an emergency."
     ),
