@@ -1,0 +1,33 @@
+"""A double-handed visit beside the world's single-handed one."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from homecare.packages import services as package_services
+from tests import factories as f
+
+
+@pytest.fixture
+def double(world):
+    """A double-handed visit the day after tomorrow, with two workers on it."""
+    day = timezone.localdate() + timedelta(days=2)
+    package_services.pattern_entry_add(
+        by=world["coordinator"],
+        package=world["package"],
+        weekdays=[day.weekday()],
+        start_time=time(18, 0),
+        end_time=time(18, 30),
+        workers_required=2,
+    )
+    visit = world["package"].visits.get(date=day, workers_required=2)
+    partner = f.CareWorkerFactory(organisation=world["provider"], given_name="Bronwen")
+    package_services.visit_assign_workers(
+        by=world["coordinator"], visit=visit, workers=[world["care_worker"], partner]
+    )
+    return {"visit": visit, "first": world["care_worker"], "partner": partner}
+
+
+def minutes_after(visit, minutes: float):
+    return visit.planned_start + timedelta(minutes=minutes)
