@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 PERIODIC: dict[str, int] = {
     "referrals.publish_batch": 60,  # the daily batch goes out within a minute of its time
     "visits.extend_horizon": 6 * 60 * 60,  # keeps four weeks of visits ahead
+    "monitoring.sweep": 30,  # late and missed calls flagged within half a minute
+    "monitoring.watch_days": 10 * 60,  # call watches for today's and tomorrow's visits
 }
 
 

@@ -58,6 +58,13 @@ class CallWatch(CareRecord):
     travel_allowance_minutes = models.PositiveIntegerField(default=0)
     arrival_together = models.BooleanField(default=True)
 
+    # The thresholds as instants, so the sweep compares columns and never computes.
+    late_due_at = models.DateTimeField(help_text="Ordered time + late threshold.")
+    missed_due_at = models.DateTimeField(help_text="Ordered time + missed threshold.")
+    checkout_due_at = models.DateTimeField(
+        help_text="Planned end + late threshold: a call still open then has no check-out."
+    )
+
     state = models.CharField(max_length=12, choices=State.choices, default=State.PLANNED)
     alert_at = models.DateTimeField(
         null=True, blank=True, help_text="The next moment the monitor must look at this call."
@@ -67,8 +74,14 @@ class CallWatch(CareRecord):
     ended_at = models.DateTimeField(null=True, blank=True)
     late_at = models.DateTimeField(null=True, blank=True, help_text="When it was flagged late.")
     missed_at = models.DateTimeField(null=True, blank=True)
+    no_checkout_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the monitor found the call still open."
+    )
+    sweep_token = models.UUIDField(
+        null=True, blank=True, editable=False, help_text="The sweep that last moved it."
+    )
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True, default="")
-    #: Short labels: "early", "late_start", "short", "waiting_for_partner", "no_checkout",
+    #: Short labels: "early", "late_start", "short", "waiting_for_partner",
     #: "started_after_missed", "reassigned", "called_ahead".
     flags = models.JSONField(default=list, blank=True)
     called_ahead_at = models.DateTimeField(null=True, blank=True)
@@ -84,6 +97,7 @@ class CallWatch(CareRecord):
         ordering = ["ordered_at"]
         indexes = [
             models.Index(fields=["alert_at"], name="callwatch_alert_at"),
+            models.Index(fields=["sweep_token"], name="callwatch_sweep_token"),
             models.Index(fields=["organisation", "date", "ordered_at"]),
             models.Index(fields=["council", "date"]),
         ]

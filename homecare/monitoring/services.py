@@ -45,6 +45,9 @@ def _watch_fields(visit: Visit) -> dict:
 def watch_build(visit: Visit, *, now: datetime | None = None) -> CallWatch:
     """An unsaved watch for ``visit`` in the state the clock gives it at ``now``."""
     watch = CallWatch(visit=visit, **_watch_fields(visit))
+    watch.late_due_at = watch.ordered_at + watch.rules.late
+    watch.missed_due_at = watch.ordered_at + watch.rules.missed
+    watch.checkout_due_at = watch.planned_end + watch.rules.late
     if visit.status == Visit.Status.CANCELLED:
         watch.state, watch.alert_at = calls.CANCELLED, None
         return watch
