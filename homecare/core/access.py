@@ -234,3 +234,16 @@ def may_edit_individuals(user) -> bool:
 def may_plan_packages(user) -> bool:
     """The provider's office changes the visit pattern and the package's status."""
     return side(user) == "office"
+
+
+# Notifications (homecare.notifications)
+def notifications_for(user):
+    """A council sees what providers told it; a provider's office what it told."""
+    from homecare.notifications.models import Notification
+
+    return _scoped(
+        Notification,
+        user,
+        council=lambda qs: qs.filter(council_id=user.organisation_id),
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+    )

@@ -21,6 +21,7 @@ PERIODIC: dict[str, int] = {
     "visits.extend_horizon": 6 * 60 * 60,  # keeps four weeks of visits ahead
     "monitoring.sweep": 30,  # late and missed calls flagged within half a minute
     "monitoring.watch_days": 10 * 60,  # call watches for today's and tomorrow's visits
+    "notifications.deliver_due": 5 * 60,  # retries anything the council has not yet been sent
 }
 
 
