@@ -31,3 +31,24 @@ def double(world):
 
 def minutes_after(visit, minutes: float):
     return visit.planned_start + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def mailbox(settings, tmp_path):
+    """The real file mail backend the demo uses (pytest-django swaps in locmem)."""
+    from pathlib import Path
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    return Path(settings.EMAIL_FILE_PATH)
+
+
+def mails(mailbox) -> list[str]:
+    return [p.read_text() for p in sorted(mailbox.glob("*.log"))] if mailbox.exists() else []
+
+
+@pytest.fixture
+def council_email(world):
+    world["council"].email = "adult.social.care@lancashire.example.org"
+    world["council"].save()
+    return world["council"].email
