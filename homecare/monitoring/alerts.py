@@ -36,7 +36,6 @@ def call_late(watch):
             f"the ordered time."
         ),
         refs=["KENT-3.9.4", "KENT-3.8.1"],
-
     )
 
 
@@ -58,7 +57,6 @@ def call_missed(watch):
             f"{watch.missed_minutes} minutes after the ordered time."
         ),
         refs=["KENT-3.9.5", "KENT-3.8.1"],
-
     )
 
 
@@ -76,7 +74,6 @@ def call_not_delivered(watch, *, note: str = ""):
             + (f"\n\n{note}" if note else "")
         ),
         refs=["KENT-3.8.1"],
-
     )
 
 

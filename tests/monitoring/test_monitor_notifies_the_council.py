@@ -8,9 +8,8 @@ from tests.monitoring.conftest import mails, minutes_after
 
 
 def _sweep_at(visit, minutes, capture):
-    with time_machine.travel(minutes_after(visit, minutes), tick=False):
-        with capture(execute=True):
-            monitor.sweep()
+    with time_machine.travel(minutes_after(visit, minutes), tick=False), capture(execute=True):
+        monitor.sweep()
 
 
 def test_a_call_nobody_starts_sends_one_late_and_one_missed_email(
