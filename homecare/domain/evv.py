@@ -159,3 +159,27 @@ def care_timer_start(*, workers_required: int, arrivals: list[datetime]) -> date
     if len(arrivals) < workers_required or not arrivals:
         return None
     return sorted(arrivals)[workers_required - 1]
+
+
+def assign_doses(
+    visits: list[tuple[object, datetime, datetime]], due_times: list[datetime]
+) -> dict[datetime, object]:
+    """Which visit of the day each dose time falls to: the visit whose planned span
+    is nearest the time (inside it counts as 0), the earlier on a tie.
+
+    ``visits`` are ``(key, start, end)``; returns ``{due_time: key}``.
+    """
+    if not visits:
+        return {}
+    assigned = {}
+    for due in due_times:
+
+        def gap(v, due=due):
+            _key, start, end = v
+            if start <= due <= end:
+                return timedelta(0)
+            return start - due if due < start else due - end
+
+        best = min(sorted(visits, key=lambda v: v[1]), key=gap)
+        assigned[due] = best[0]
+    return assigned
