@@ -86,7 +86,8 @@ def nine(ward):
 def send(ward):
     def _send(
         who,
-        kind,
+        event_kind,
+        /,
         *,
         visit=None,
         key=None,
@@ -101,7 +102,7 @@ def send(ward):
     ):
         data = services.EventInput(
             key=key or str(uuid.uuid4()),
-            kind=kind,
+            kind=event_kind,
             device_at=device_at or timezone.now(),
             latitude=position[0] if position else None,
             longitude=position[1] if position else None,
