@@ -133,6 +133,14 @@ def next_alert(
     return None
 
 
+def checkout_due(
+    *, started: datetime, ordered: datetime, planned_end: datetime, rules: CallRules
+) -> datetime:
+    """When a started call with no check-out gets flagged: its full length plus the
+    late threshold after it started."""
+    return started + (planned_end - ordered) + rules.late
+
+
 def is_short(*, ordered_minutes: int, delivered_minutes: int, rules: CallRules) -> bool:
     """Whether a call was cut short: by more than the travel allowance (LAN-HC-4.1).
 

@@ -148,18 +148,19 @@ def call_started(*, visit: Visit, worker, at: datetime) -> CallWatch:
         flags = _flags(watch, "early", drop=("waiting_for_partner",))
     elif verdict == calls.LATE:
         flags = _flags(watch, "late_start", drop=("waiting_for_partner",))
+    checkout_due = calls.checkout_due(
+        started=start, ordered=watch.ordered_at, planned_end=watch.planned_end, rules=watch.rules
+    )
     watch = _move(
         watch,
         state=calls.IN_PROGRESS,
         first_arrival_at=first,
         started_at=start,
         late_at=watch.late_at or (start if verdict == calls.LATE else None),
-        alert_at=calls.next_alert(
-            calls.IN_PROGRESS,
-            ordered=watch.ordered_at,
-            planned_end=watch.planned_end,
-            rules=watch.rules,
-        ),
+        # A call still open its full length plus the late threshold after it started
+        # has no check-out: the monitor flags it then.
+        checkout_due_at=checkout_due,
+        alert_at=checkout_due,
         flags=flags,
     )
     if verdict == calls.LATE:

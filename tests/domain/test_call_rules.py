@@ -113,3 +113,8 @@ def test_refusals_in_a_row_count_from_the_latest_visit_back():
 def test_board_counts_every_state():
     counts = calls.board_counts(["late", "late", "missed", "planned"])
     assert counts["late"] == 2 and counts["missed"] == 1 and counts["completed"] == 0
+
+
+def test_a_started_call_is_expected_out_its_length_plus_the_threshold_after_it_started():
+    due = calls.checkout_due(started=at(50), ordered=ORDERED, planned_end=at(30), rules=KENT)
+    assert due == at(50 + 30 + 45)

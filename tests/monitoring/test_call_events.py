@@ -1,5 +1,7 @@
 """Check-ins and check-outs move a call (homecare.monitoring.services)."""
 
+from datetime import timedelta
+
 import pytest
 
 from homecare.monitoring import services
@@ -15,7 +17,7 @@ def test_a_check_in_on_time_starts_the_call(world):
     assert watch.state == "in_progress"
     assert watch.started_at == minutes_after(visit, 5)
     assert watch.flags == []
-    assert watch.alert_at == visit.planned_end + (watch.rules.late)
+    assert watch.alert_at == visit.planned_end + watch.rules.late + timedelta(minutes=5)
 
 
 def test_checking_in_twice_is_accepted_once(world):
