@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from homecare.core import access
 from homecare.domain import evv
+from homecare.monitoring import services as monitoring
 from homecare.packages.models import Visit
 
 from . import doses as dose_rules
@@ -213,12 +214,11 @@ def _verify(event: VisitEvent, visit: Visit, data: EventInput) -> None:
 
 
 def _monitor(name: str, **kwargs) -> None:
-    """Tell the live board's monitor (homecare.monitoring) that a call started or ended."""
-    from homecare.monitoring import services as monitoring
-
-    hook = getattr(monitoring, name, None)
-    if hook is not None:
-        hook(**kwargs)
+    """Tell the live board's monitor that a call started or ended (same transaction)."""
+    try:
+        getattr(monitoring, name)(**kwargs)
+    except monitoring.CallRejected as exc:
+        raise _Refused(str(exc)) from None
 
 
 def _local(at: datetime) -> str:

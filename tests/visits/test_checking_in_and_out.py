@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from homecare.monitoring.models import CallWatch
 from homecare.packages.models import Visit
 from homecare.visits import services
 from homecare.visits.models import CallRecord, CallWorker, VisitEvent
@@ -50,6 +51,7 @@ def test_a_check_out_closes_the_visit_once(ward, nine, send):
     call = CallRecord.objects.get(visit=ward["visit"])
     assert call.status == "completed" and call.ended_at == nine + timedelta(minutes=40)
     assert Visit.objects.get(pk=ward["visit"].pk).status == "completed"
+    assert CallWatch.objects.get(visit=ward["visit"]).state == "completed"  # the live board
     again = send("worker", "check_out")
     assert again.outcome == "rejected" and "checked out at" in again.reason
 
