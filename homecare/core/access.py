@@ -269,3 +269,16 @@ def call_records_for(user):
     return CallRecord.objects.filter(
         archived_at__isnull=True, visit__in=visits_for(user).values("pk")
     )
+
+
+# Call monitoring (homecare.monitoring)
+def call_watches_for(user):
+    """A provider's office sees the calls it delivers; a council the calls on its contracts."""
+    from homecare.monitoring.models import CallWatch
+
+    return _scoped(
+        CallWatch,
+        user,
+        council=lambda qs: qs.filter(council_id=user.organisation_id),
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+    )
