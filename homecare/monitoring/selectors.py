@@ -143,3 +143,38 @@ def local_day(raw: str | None) -> tuple[date, str]:
         return date.fromisoformat(raw), ""
     except ValueError:
         return today, f"“{raw}” is not a date (use YYYY-MM-DD): showing today."
+
+
+def family_state(watch, visit) -> str:
+    """A plain phrase for the family: no 'late' codes, what is happening."""
+    if watch is None:
+        return "Completed" if visit.status == "completed" else ""
+    if watch.state == calls.IN_PROGRESS:
+        return "With you now"
+    if watch.state == calls.COMPLETED:
+        return "Visit done"
+    if watch.state == calls.LATE:
+        return "Running late: the office knows"
+    if watch.state == calls.MISSED:
+        return "Did not happen: the office knows"
+    if watch.state == calls.DUE and "waiting_for_partner" in watch.flags:
+        return "One carer is here, waiting for the second"
+    if watch.state == calls.DUE:
+        return "Due now"
+    return ""
+
+
+def shared_notes(user, *, since):
+    """Visit notes the person agreed to share (KENT-3.9.1), newest first."""
+    from homecare.visits.models import VisitNote
+
+    return (
+        VisitNote.objects.filter(
+            archived_at__isnull=True,
+            shared_with_person=True,
+            individual__in=access.individuals_for(user).values("pk"),
+            recorded_at__date__gte=since,
+        )
+        .select_related("worker")
+        .order_by("-recorded_at")[:50]
+    )

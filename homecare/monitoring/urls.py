@@ -10,4 +10,5 @@ urlpatterns = [
     path("calls/<uuid:pk>/call-ahead/", views.call_ahead, name="call_ahead"),
     path("calls/<uuid:pk>/not-delivered/", views.call_not_delivered, name="not_delivered"),
     path("council/", views.council_calls, name="council"),
+    path("coming/", views.coming, name="coming"),
 ]

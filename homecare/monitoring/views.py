@@ -146,3 +146,39 @@ def council_calls(request):
     )
     watches = watches.select_related("visit__individual", "organisation").order_by("-ordered_at")
     return render(request, "monitoring/council_calls.html", {"watches": watches[:500], "day": day})
+
+
+@login_required
+def coming(request):
+    """The person's or family's view: who is coming and when (DERBY-4.6, first names
+    only), how today's calls are going, and the visit notes the person agreed to share."""
+    if access.side(request.user) != "family":
+        raise Http404
+    today = timezone.localdate()
+    visits = (
+        access.visits_for(request.user)
+        .filter(date__gte=today, date__lt=today + timedelta(days=7))
+        .exclude(status="cancelled")
+        .select_related("call_watch")
+        .prefetch_related("workers")
+        .order_by("planned_start")
+    )
+    days: dict = {}
+    for visit in visits:
+        watch = getattr(visit, "call_watch", None)
+        days.setdefault(visit.date, []).append(
+            {
+                "visit": visit,
+                "workers": [w.given_name for w in visit.workers.all()],
+                "state": selectors.family_state(watch, visit),
+            }
+        )
+    return render(
+        request,
+        "monitoring/coming.html",
+        {
+            "person": access.individuals_for(request.user).first(),
+            "days": days,
+            "notes": selectors.shared_notes(request.user, since=today - timedelta(days=14)),
+        },
+    )

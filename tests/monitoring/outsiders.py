@@ -10,6 +10,8 @@ LIST_ROUTES = {
     "monitoring:board": "Entwistle-Quayle",
     "monitoring:board_rows": "Entwistle-Quayle",
     "monitoring:council": "Entwistle-Quayle",
+    # Family only: everyone else gets 404 (tests/monitoring/test_who_is_coming.py).
+    "monitoring:coming": None,
 }
 ONE_SIDED = {
     "monitoring:board": "office",
