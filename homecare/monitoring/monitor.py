@@ -6,10 +6,17 @@ next moment something must happen to it. A sweep touches only rows with
 ``alert_at <= now`` (an index), and moves them with set-based *conditional*
 updates: each update names the states it moves from, so two monitors running
 at once (the loop and the task runner, or two workers) cannot move a call
-twice. Rows moved to late or missed are stamped with the sweep's token; the
-sweep then writes one outbox notification for each (an event key per call and
-kind, so a notification is never raised twice) which the notifications
+twice. Rows moved are stamped with the sweep's token; the sweep then writes
+one outbox notification for each call it found missed (an event key per call
+and kind, so a notification is never raised twice), which the notifications
 delivery job sends.
+
+A call nobody has started 45 minutes after the ordered time turns *late* on the
+board at once, for the office to act (reassign, call ahead), but the council
+is not emailed then: KENT-3.9.4 defines a late call by when it *starts*, so the
+late-call notification goes when it starts late (``call_started``), and a call
+that never starts is one missed-call notification at 2 hours (KENT-3.9.5). One
+email per call, not a late one followed by a missed one.
 """
 
 from __future__ import annotations
@@ -60,15 +67,13 @@ def sweep(*, now: datetime | None = None, notify: bool = True) -> dict[str, int]
                 no_checkout_at=now, alert_at=None, updated_at=now
             ),
         }
-        if notify and (counts["missed"] or counts["late"]):
-            moved = CallWatch.objects.filter(sweep_token=token).select_related(
+        if notify and counts["missed"]:
+            moved = CallWatch.objects.filter(sweep_token=token, state=calls.MISSED)
+            moved = moved.select_related(
                 "visit__individual", "visit__package__contract", "organisation", "council"
             )
             for watch in moved.iterator(chunk_size=500):
-                if watch.state == calls.MISSED:
-                    alerts.call_missed(watch)
-                else:
-                    alerts.call_late(watch)
+                alerts.call_missed(watch)
     return counts
 
 
