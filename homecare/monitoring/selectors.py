@@ -69,8 +69,9 @@ class BoardRow:
         return self.state in (calls.LATE, calls.MISSED)
 
     @property
-    def may_reassign(self) -> bool:
-        return self.watch is not None and self.state in calls.WAITING
+    def may_act(self) -> bool:
+        """Due or late and nobody in yet: reassign, call ahead, record no response."""
+        return self.watch is not None and self.state in (calls.DUE, calls.LATE)
 
     @property
     def problem(self) -> bool:
