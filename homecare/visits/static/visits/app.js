@@ -15,12 +15,14 @@
   const ROTA_KEY = `visits.rota.${USER}`;
   const NOTICE_KEY = `visits.notices.${USER}`;
   const BATCH = 50;
+  const TIMEOUT_MS = 15000;
   let csrf = body.dataset.csrf;
   let rota = load(ROTA_KEY, null);
   let queue = load(QUEUE_KEY, []);
   let notices = load(NOTICE_KEY, {}); // visit id -> [reasons of refused events]
   let route = { name: "list" };
   let sending = false;
+  let again = false; // an event was queued while a batch was on its way
   let online = navigator.onLine;
   let signInNeeded = false;
 
@@ -63,13 +65,23 @@
     flush();
   }
 
+  /** fetch, given up after TIMEOUT_MS: a stairwell with one bar of signal can hang. */
+  function timed(url, options) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+    return fetch(url, { ...options, signal: abort.signal }).finally(() => clearTimeout(timer));
+  }
+
   async function flush() {
-    if (sending || !queue.length) { showSync(); return; }
+    if (sending) { again = true; showSync(); return; }
+    if (!queue.length) { showSync(); return; }
+    if (!navigator.onLine) { online = false; showSync(); return; }
     sending = true;
+    again = false;
     try {
       while (queue.length) {
         const batch = queue.slice(0, BATCH);
-        const response = await fetch(URLS.events, {
+        const response = await timed(URLS.events, {
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
@@ -107,11 +119,13 @@
       showSync();
       render();
     }
+    if (again && online && !signInNeeded) flush();
   }
 
   async function refresh() {
+    if (!navigator.onLine) { online = false; showSync(); render(); return; }
     try {
-      const response = await fetch(URLS.rota, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      const response = await timed(URLS.rota, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (response.redirected || response.status === 401) { signInNeeded = true; return; }
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       rota = await response.json();
