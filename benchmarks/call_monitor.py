@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_monitor .venv/bin/python \
         benchmarks/call_monitor.py
 
-1. Builds a fresh database (a temporary SQLite file, or ``DATABASE_URL``) with one
+1. Builds a fresh database (a temporary SQLite file, or ``DATABASE_URL``: a
+   PostgreSQL database whose name starts with ``bench_``, dropped and made anew) with one
    council, one provider on a Kent contract (late at 45 minutes, missed at 2
    hours), 25,000 people and N visits (default 100,000) spread over one day from
    07:00 to 22:00, each with its call watch (``CallWatch``).
@@ -47,6 +48,8 @@ def setup_django(database_url: str | None) -> str:
     if not database_url:
         tmp = tempfile.mkdtemp(prefix="homecare-bench-monitor-")
         database_url = f"sqlite:///{tmp}/bench.sqlite3"
+    elif database_url.startswith("postgres"):
+        _fresh_postgres(database_url)
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "homecare.settings.dev",
@@ -64,6 +67,19 @@ def setup_django(database_url: str | None) -> str:
 
     call_command("migrate", verbosity=0)
     return database_url
+
+
+def _fresh_postgres(url: str) -> None:
+    """Drop and create the benchmark's PostgreSQL database (its name must start
+    with ``bench_``, so nothing else is ever dropped)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    if not name.startswith("bench_"):
+        sys.exit(f"The benchmark database's name must start with bench_ (not {name!r}).")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build(n: int, rng: random.Random):
@@ -220,6 +236,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
     command = " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv])
+    if os.environ.get("DATABASE_URL"):
+        command = f"DATABASE_URL={shlex.quote(os.environ['DATABASE_URL'])} {command}"
     print(f"$ {command}")
     database_url = setup_django(os.environ.get("DATABASE_URL"))
     from django.db import connection
