@@ -23,7 +23,7 @@ from homecare.packages.models import CarePackage, PackageStatusChange, PatternEn
 from homecare.people.models import Contact, Individual
 from homecare.workforce.models import Availability, CareWorker, Skill
 
-from . import bulk, logins, population, rostering, schedule
+from . import bulk, logins, monitoring, population, rostering, schedule
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
 
@@ -99,6 +99,7 @@ class _Builder:
             self._save()
             self._visits()
         self._rota()
+        monitoring.build_calls(today=self.today)  # the live board's day so far (issue 6)
 
     def _organisations(self) -> None:
         spec = self.spec
