@@ -348,3 +348,38 @@ def may_change_care(user) -> bool:
 def may_decide_changes(user) -> bool:
     """Council brokers decide requests, reverse changes (LAN-HC-5.8) and restart packages."""
     return may_broker(user)
+
+
+# Visits (issue 6: the care worker's phone app and the visit record).
+def visit_events_for(user):
+    """The office sees its provider's events from phones; a worker sees their own."""
+    from homecare.visits.models import VisitEvent
+
+    return _scoped(
+        VisitEvent,
+        user,
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+        worker=lambda qs: qs.filter(worker__user=user),
+    )
+
+
+def call_records_for(user):
+    """Verified calls of the visits the user sees."""
+    from homecare.visits.models import CallRecord
+
+    return CallRecord.objects.filter(
+        archived_at__isnull=True, visit__in=visits_for(user).values("pk")
+    )
+
+
+# Call monitoring (homecare.monitoring)
+def call_watches_for(user):
+    """A provider's office sees the calls it delivers; a council the calls on its contracts."""
+    from homecare.monitoring.models import CallWatch
+
+    return _scoped(
+        CallWatch,
+        user,
+        council=lambda qs: qs.filter(council_id=user.organisation_id),
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+    )

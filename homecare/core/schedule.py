@@ -21,6 +21,8 @@ PERIODIC: dict[str, int] = {
     "visits.extend_horizon": 6 * 60 * 60,  # keeps four weeks of visits ahead
     "journey.end_hospital_holds": 60,  # a 72-hour hold ends within a minute (LAN-HC-6.1)
     "journey.apply_due_changes": 5 * 60,  # agreed changes to care on their start date
+    "monitoring.sweep": 30,  # late and missed calls flagged within half a minute
+    "monitoring.watch_days": 10 * 60,  # call watches for today's and tomorrow's visits
     "notifications.deliver_due": 5 * 60,  # retries anything the council has not yet been sent
     "plans.missing_plan_lists": 60 * 60,  # the twice-weekly list of people without a plan
 }

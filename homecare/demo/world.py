@@ -23,7 +23,7 @@ from homecare.packages.models import CarePackage, PackageStatusChange, PatternEn
 from homecare.people.models import Contact, Individual
 from homecare.workforce.models import Availability, CareWorker, Skill
 
-from . import bulk, journey, logins, plans, population, rostering, schedule
+from . import bulk, journey, logins, monitoring, plans, population, rostering, schedule
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
 
@@ -101,6 +101,7 @@ class _Builder:
         self._rota()
         self.plan_counts = plans.build(self)  # plans, goals, reviews, records checks (issue 4)
         self.journey_counts = journey.build(self)  # changes, hospital stays, hand-backs (issue 4)
+        monitoring.build_calls(today=self.today)  # the live board's day so far (issue 6)
 
     def _organisations(self) -> None:
         spec = self.spec

@@ -53,6 +53,12 @@ MINUTES_PER_UNIT = {"minutes": 1, "hours": 60, "days": 24 * 60, "weeks": 7 * 24 
 #: Display labels for choice values (anything not here is shown capitalised,
 #: underscores as spaces).
 CHOICE_LABELS = {
+    "gps_tag_manual": "GPS, home tag or manual (approved)",
+    "gps_tag": "GPS or home tag",
+    "gps_manual": "GPS or manual (approved)",
+    "tag_manual": "Home tag or manual (approved)",
+    "gps": "GPS only",
+    "tag": "Home tag only",
     "mon-fri": "Monday to Friday",
     "every_day": "Every day",
     "immediate": "As soon as made",
@@ -241,6 +247,16 @@ SCHEMA: dict[str, EntrySpec] = {
     "visit.overnight_visit_max": _duration("minutes", "Longest overnight visit."),
     "visit.double_handed_arrival_together": _bool(
         "Whether both workers on a double-handed call must arrive before care starts."
+    ),
+    "visit.checkin_radius_metres": _count(
+        "How far (metres) from the home a GPS check-in or check-out may be and still verify.",
+        10,
+        5000,
+    ),
+    "visit.checkin_methods": _choice(
+        "gps_tag_manual gps_tag gps_manual tag_manual gps tag",
+        "How a check-in may be verified: GPS near the home, the home's QR/NFC tag, or a "
+        "manual reason the coordinator approves.",
     ),
     # Continuity.
     "continuity.team_target": _count("Ideal largest team of workers for one person.", 1),

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_report
 
 app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<uuid:pk>/", views.notification_detail, name="detail"),
+    path("report/", views_report.report, name="report"),
 ]

@@ -1,7 +1,7 @@
 """Outsider cases for the notifications pages (see tests/test_outsiders_get_404.py)."""
 
 DETAIL_ROUTES = {"notifications:detail": ("notification", {}, "get")}
-LIST_ROUTES = {"notifications:list": "Entwistle-Quayle"}
+LIST_ROUTES = {"notifications:list": "Entwistle-Quayle", "notifications:report": None}
 
 
 def build(everything):

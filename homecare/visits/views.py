@@ -1,0 +1,60 @@
+"""Pages of the visits app: the care worker's phone app (a shell that works
+offline, its service worker and manifest) and the office's exceptions list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from homecare.core import access
+
+from . import selectors, services
+
+#: Bumped when the app's files change, so phones fetch the new shell.
+APP_VERSION = "2026-11-30.1"
+
+
+@login_required
+def app(request):
+    """The phone app's shell: the rota and the records come from the API."""
+    return render(request, "visits/app.html", {"version": APP_VERSION})
+
+
+def service_worker(request):
+    response = render(
+        request, "visits/sw.js", {"version": APP_VERSION}, content_type="application/javascript"
+    )
+    response["Service-Worker-Allowed"] = "/visits/app/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def manifest(request):
+    return render(request, "visits/manifest.webmanifest", content_type="application/manifest+json")
+
+
+@login_required
+def exceptions(request):
+    """Refused events and manual check-ins awaiting approval (the office)."""
+    if access.side(request.user) != "office":
+        raise Http404
+    rows = list(selectors.exceptions_for(request.user)[:200])
+    return render(request, "visits/exceptions.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    if access.side(request.user) != "office":
+        raise Http404
+    event = access.get_or_404(access.visit_events_for(request.user), pk=pk)
+    try:
+        services.visit_event_approve(by=request.user, event=event)
+    except services.EventError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Approved.")
+    return redirect("visits:exceptions")
