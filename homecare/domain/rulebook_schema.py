@@ -72,6 +72,12 @@ CHOICE_LABELS = {
     "four_weeks": "Four weeks",
     "pro_rata": "Pro rata from the hourly rate",
     "day_units": "In further day units",
+    "planned": "The planned duration",
+    "actual": "The actual duration",
+    "actual_capped": "The actual duration, never above the planned",
+    "nearest": "To the nearest step",
+    "down": "Down, with the tolerance",
+    "up": "Up, with the tolerance",
 }
 
 #: Headings for :meth:`Rulebook.sections`, by the first part of the key.
@@ -305,6 +311,23 @@ SCHEMA: dict[str, EntrySpec] = {
         "minutes", "Most time paid for the first assessment visit; 0 = not paid."
     ),
     "billing.bank_holiday_uplift": _percent("Extra paid for bank holiday care.", maximum=200),
+    "billing.duration_basis": _choice(
+        "planned actual actual_capped",
+        "Which duration of a visit is paid: the planned, the actual, or the actual "
+        "never above the planned.",
+    ),
+    "billing.unit_rounding": _choice(
+        "nearest down up", "How a visit's duration is rounded to the paid step."
+    ),
+    "billing.rounding_step": _duration("minutes", "The step paid durations are rounded to."),
+    "billing.unit_tolerance": _duration(
+        "minutes",
+        "Rounding down, a visit this much short of the next step is paid the step; rounding "
+        "up, this much over a step is not paid the next one.",
+    ),
+    "billing.max_duration": _duration(
+        "hours", "A recorded visit longer than this is an error, not an invoice line."
+    ),
     # Block contracts.
     "block.usage_alert": _percent("The council is told when block usage reaches this share."),
     "block.increase_notice": _duration("weeks", "Notice of an increase in block hours."),
