@@ -78,6 +78,8 @@ CHOICE_LABELS = {
     "nearest": "To the nearest step",
     "down": "Down, with the tolerance",
     "up": "Up, with the tolerance",
+    "payment_period": "Within the payment period",
+    "none": "No cap (flagged only)",
 }
 
 #: Headings for :meth:`Rulebook.sections`, by the first part of the key.
@@ -324,6 +326,11 @@ SCHEMA: dict[str, EntrySpec] = {
         "minutes",
         "Rounding down, a visit this much short of the next step is paid the step; rounding "
         "up, this much over a step is not paid the next one.",
+    ),
+    "billing.flexible_window": _choice(
+        "payment_period week none",
+        "Where commissioned hours may be moved and what caps payment: the whole payment "
+        "period, each week, or no cap (over-delivery is only flagged).",
     ),
     "billing.max_duration": _duration(
         "hours", "A recorded visit longer than this is an error, not an invoice line."
