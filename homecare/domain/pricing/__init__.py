@@ -16,6 +16,17 @@ lines. The same input always gives the same lines to the penny.
 Broken data raises :class:`PricingError` and prices nothing.
 """
 
+from homecare.domain.pricing.blocks import (
+    BlockGauge,
+    BlockPeriod,
+    BlockWeek,
+    gauge,
+    level_at,
+    validate_level_change,
+)
+from homecare.domain.pricing.engine import check_period, price_period
+from homecare.domain.pricing.extra_care import ExtraCareQuarter, VolumeReview
+from homecare.domain.pricing.flexible import ClaimReview, FlexibleUse, WeekUse, review_claim
 from homecare.domain.pricing.model import (
     ApprovedException,
     BlockContract,
@@ -38,10 +49,16 @@ from homecare.domain.pricing.model import (
 __all__ = [
     "ApprovedException",
     "BlockContract",
+    "BlockGauge",
     "BlockLevelChange",
     "BlockLevels",
+    "BlockPeriod",
+    "BlockWeek",
+    "ClaimReview",
     "CommissionedHours",
     "DeliveredVisit",
+    "ExtraCareQuarter",
+    "FlexibleUse",
     "HospitalAdmission",
     "InvoiceLine",
     "PersonalBudget",
@@ -51,5 +68,13 @@ __all__ = [
     "QuarterMonitoring",
     "QuarterlyBlock",
     "Tariff",
+    "VolumeReview",
+    "WeekUse",
+    "check_period",
+    "gauge",
+    "level_at",
     "pence_to_pounds",
+    "price_period",
+    "review_claim",
+    "validate_level_change",
 ]

@@ -269,6 +269,9 @@ class BlockLevelChange:
     period_hours: int
     week_hours: int
     notified_on: date
+    #: Shorter notice agreed with the provider ("determined based on the
+    #: significance in the change of hours and in liaison", LAN-ST-4.16).
+    agreed_short_notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
