@@ -56,7 +56,7 @@ def visit(day=START, minutes=30, planned=None, start="09:00", package="P1", pers
         local_date=day,
         start_minute=hour * 60 + minute,
         planned_minutes=minutes if planned is None else planned,
-        actual_minutes=minutes,
+        actual_minutes=flags.pop("actual_minutes", minutes),
         **flags,
     )
 
