@@ -234,3 +234,42 @@ def may_edit_individuals(user) -> bool:
 def may_plan_packages(user) -> bool:
     """The provider's office changes the visit pattern and the package's status."""
     return side(user) == "office"
+
+
+# Billing (issue 7): an invoice belongs to the provider that raised it and is
+# addressed to the council; each side sees its own, nobody else any.
+def invoices_for(user):
+    from homecare.billing.models import Invoice
+
+    return _scoped(
+        Invoice,
+        user,
+        council=lambda qs: qs.filter(council_id=user.organisation_id),
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+    )
+
+
+def invoice_lines_for(user):
+    from homecare.billing.models import InvoiceLine
+
+    return InvoiceLine.objects.filter(
+        archived_at__isnull=True, invoice__in=invoices_for(user).values("pk")
+    )
+
+
+def billing_periods_for(user):
+    from homecare.billing.models import BillingPeriod
+
+    return BillingPeriod.objects.filter(
+        archived_at__isnull=True, contract__in=contracts_for(user).values("pk")
+    )
+
+
+def may_raise_invoices(user) -> bool:
+    """A provider's office draws, submits and credits its invoices."""
+    return side(user) == "office"
+
+
+def may_settle_invoices(user) -> bool:
+    """A council's staff open and close periods, query, approve and pay invoices."""
+    return side(user) == "council"
