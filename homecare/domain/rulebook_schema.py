@@ -337,6 +337,9 @@ SCHEMA: dict[str, EntrySpec] = {
     ),
     # Block contracts.
     "block.usage_alert": _percent("The council is told when block usage reaches this share."),
+    "block.capacity_update_by": _time(
+        "The daily capacity update (hours used, people, capacity, pressures) is ready by then."
+    ),
     "block.increase_notice": _duration("weeks", "Notice of an increase in block hours."),
     "block.decrease_notice": _duration("weeks", "Notice of a decrease in block hours."),
     "block.reoffer_variance": _percent(
