@@ -236,6 +236,19 @@ def may_plan_packages(user) -> bool:
     return side(user) == "office"
 
 
+# Notifications (homecare.notifications)
+def notifications_for(user):
+    """A council sees what providers told it; a provider's office what it told."""
+    from homecare.notifications.models import Notification
+
+    return _scoped(
+        Notification,
+        user,
+        council=lambda qs: qs.filter(council_id=user.organisation_id),
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+    )
+
+
 # Billing (issue 7): an invoice belongs to the provider that raised it and is
 # addressed to the council; each side sees its own, nobody else any.
 def invoices_for(user):
