@@ -14,6 +14,7 @@ workers, flags), so each distinct combination is priced once and reused.
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -67,6 +68,40 @@ def price_period(
     """
     terms = Terms.from_rulebook(rulebook)
     check_period(terms, period_start, period_end, now)
+    collecting = gc.isenabled()
+    gc.disable()  # the loop builds a million acyclic tuples: nothing for the collector
+    try:
+        return _price(
+            terms,
+            period_start,
+            period_end,
+            tariffs,
+            commissions,
+            visits,
+            admissions,
+            exceptions,
+            blocks,
+            quarterly_blocks,
+            budgets_,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _price(
+    terms,
+    period_start,
+    period_end,
+    tariffs,
+    commissions,
+    visits,
+    admissions,
+    exceptions,
+    blocks,
+    quarterly_blocks,
+    budgets_,
+) -> PricedPeriod:
     commission_index = _commission_index(commissions)
     rates = RateTable(tuple(tariffs))
     pricer = VisitPricer(terms, rates, _admission_index(admissions))
@@ -75,59 +110,88 @@ def price_period(
     warnings: list[PricingWarning] = []
     # package id -> [(date, start minute, visit id, line index)] of commissioned care
     counted: dict[str, list[tuple]] = {}
-    budget_packages: set[str] = set()
     max_minutes = terms.max_duration
-    line = InvoiceLine
+    day_checks = terms.model == "kent_units"
+    day_start, day_end = terms.day_start, terms.day_end
+    # packages with one commission for the whole period; rate position by day;
+    # a plain visit's key -> (template, paid minutes)
+    whole_period = commission_index.whole(period_start, period_end)
+    positions: dict[date, int] = {}
+    plain: dict[tuple, tuple] = {}
+    make = tuple.__new__
     for visit in visits:
         day = visit.local_date
-        if not period_start <= day <= period_end:
+        if day < period_start or day > period_end:
             raise PricingError(
                 f"visit {visit.visit_id} on {day} is outside the period "
                 f"{period_start} to {period_end}"
             )
         actual = visit.actual_minutes
         planned = visit.planned_minutes
-        if visit.hospital_hold:
+        hold = visit.hospital_hold
+        if hold:
             actual = planned
         elif actual is None:
             raise PricingError(
                 f"visit {visit.visit_id} (package {visit.package_id}, {day}) has no check-out: "
                 "record when it ended before it can be invoiced"
             )
-        if not (0 <= actual <= max_minutes and 0 <= planned <= max_minutes):
+        if actual < 0 or actual > max_minutes or planned < 0 or planned > max_minutes:
             raise PricingError(
                 f"visit {visit.visit_id} (package {visit.package_id}, {day}) lasts "
                 f"{actual} minutes (planned {planned}): a duration must be between 0 and "
                 f"{max_minutes // 60} hours (billing.max_duration)"
             )
-        if visit.workers < 1 or visit.kind not in KINDS:
+        workers, kind, package_id = visit.workers, visit.kind, visit.package_id
+        if workers < 1 or kind not in KINDS:
             raise PricingError(
-                f"visit {visit.visit_id}: {visit.workers} workers, kind {visit.kind!r} "
+                f"visit {visit.visit_id}: {workers} workers, kind {kind!r} "
                 f"(kinds: {', '.join(KINDS)}; at least one worker)"
             )
-        commission = commission_index.get(visit.package_id, day)
+        commission = whole_period.get(package_id)
+        if commission is None:
+            commission = commission_index.get(package_id, day)
+        if per_visit and commission.model == "time_and_task":
+            position = positions.get(day)
+            if position is None:
+                position = positions[day] = rates.index(day)
+        else:
+            position = -1
         if commission.person_id != visit.person_id:
             raise PricingError(
                 f"visit {visit.visit_id} is for person {visit.person_id} but package "
-                f"{visit.package_id} is commissioned for person {commission.person_id}"
+                f"{package_id} is commissioned for person {commission.person_id}"
             )
-        if commission.model == "personal_budget":
-            budget_packages.add(visit.package_id)
-            template = pricer.within_budget(visit, actual)
-        elif per_visit:
-            template = pricer.priced(visit, actual, commission.band, warnings)
+        special = hold or visit.emergency_extra or visit.initial_assessment
+        if position < 0:
+            if commission.model == "personal_budget":
+                template = pricer.within_budget(visit, actual)
+            else:
+                template = pricer.counted(visit, actual)
+        elif special:
+            template = pricer.priced(visit, actual, commission.band, position, warnings)
         else:
-            template = pricer.counted(visit, actual)
+            key = (position, commission.band, kind, planned, actual, workers)
+            hit = plain.get(key)
+            if hit is None:
+                hit = plain[key] = pricer.plain(
+                    position, commission.band, kind, planned, actual, workers, package_id
+                )
+            template, paid = hit
+            if day_checks and kind == "visit":
+                start = visit.start_minute
+                if paid < 30 or start < day_start or start + paid > day_end:
+                    pricer.day_warnings(visit, actual, paid, warnings)
         index = len(lines)
-        lines.append(line(visit.visit_id, visit.package_id, visit.person_id, day, *template))
+        lines.append(
+            make(InvoiceLine, (visit.visit_id, package_id, visit.person_id, day, *template))
+        )
         if visit.travel_granted_minutes:
             lines.append(pricer.travel_line(visit, commission.band))
-        if visit.kind != "night" and not (
-            visit.emergency_extra or visit.initial_assessment or visit.hospital_hold
-        ):
-            entries = counted.get(visit.package_id)
+        if kind != "night" and not special:
+            entries = counted.get(package_id)
             if entries is None:
-                entries = counted[visit.package_id] = []
+                entries = counted[package_id] = []
             entries.append((day, visit.start_minute, visit.visit_id, index))
 
     flex_results: tuple = ()
@@ -228,6 +292,14 @@ class _Commissions:
             if commission.covers(day):
                 return commission
         raise PricingError(f"package {package_id} has no commissioned hours on {day}")
+
+    def whole(self, start: date, end: date) -> dict[str, CommissionedHours]:
+        """Packages whose one commission covers every day from ``start`` to ``end``."""
+        return {
+            key: found
+            for key, found in self._single.items()
+            if found.covers(start) and found.covers(end)
+        }
 
     def in_period(self, start: date, end: date, model: str) -> list[CommissionedHours]:
         return [

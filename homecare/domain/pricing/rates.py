@@ -158,34 +158,65 @@ class VisitPricer:
 
     # -- per-visit contracts (kent_units, hourly) --------------------------------------
 
+    def plain(
+        self,
+        position: int,
+        band: str,
+        kind: str,
+        planned: int,
+        actual: int,
+        workers: int,
+        package_id: str,
+    ) -> tuple[tuple, int]:
+        """(template, paid minutes) of a visit with no flags: the engine caches this by its
+        arguments, so it runs once per distinct combination."""
+        paid = paid_minutes(self.terms, planned, actual)
+        key = (position, band, kind, paid, workers, "")
+        template = self._cache.get(key)
+        if template is None:
+            template = self._cache[key] = self._price(key, package_id)
+        return template, paid
+
+    def day_warnings(
+        self, visit: DeliveredVisit, actual: int, paid: int, warnings: list[PricingWarning]
+    ) -> None:
+        """A day unit visit that is short of the shortest unit, or outside day hours (KENT)."""
+        terms = self.terms
+        if paid < 30:
+            warnings.append(
+                PricingWarning(
+                    f"visit {visit.visit_id} lasted {actual} minutes, under the shortest "
+                    "day unit: paid as a half-hour unit",
+                    terms.ref("billing.unit_30_percent"),
+                    visit.package_id,
+                    visit.visit_id,
+                )
+            )
+        start = visit.start_minute
+        if start < terms.day_start or start + paid > terms.day_end:
+            warnings.append(
+                PricingWarning(
+                    f"visit {visit.visit_id} runs outside day support hours: priced in day "
+                    "units; night support is bought in sessions",
+                    terms.ref("billing.day_hours.end"),
+                    visit.package_id,
+                    visit.visit_id,
+                )
+            )
+
     def priced(
-        self, visit: DeliveredVisit, actual: int, band: str, warnings: list[PricingWarning]
+        self,
+        visit: DeliveredVisit,
+        actual: int,
+        band: str,
+        position: int,
+        warnings: list[PricingWarning],
     ) -> tuple:
+        """The template of a flagged visit (hold, assessment, emergency extra)."""
         terms = self.terms
         paid = paid_minutes(terms, visit.planned_minutes, actual)
-        position = self.rates.index(visit.local_date)
-        if visit.kind == "visit" and terms.model == "kent_units":
-            if paid < 30:
-                warnings.append(
-                    PricingWarning(
-                        f"visit {visit.visit_id} lasted {actual} minutes, under the shortest "
-                        "day unit: paid as a half-hour unit",
-                        terms.ref("billing.unit_30_percent"),
-                        visit.package_id,
-                        visit.visit_id,
-                    )
-                )
-            start = visit.start_minute
-            if start < terms.day_start or start + paid > terms.day_end:
-                warnings.append(
-                    PricingWarning(
-                        f"visit {visit.visit_id} runs outside day support hours: priced in day "
-                        "units; night support is bought in sessions",
-                        terms.ref("billing.day_hours.end"),
-                        visit.package_id,
-                        visit.visit_id,
-                    )
-                )
+        if visit.kind == "visit" and terms.model == "kent_units" and not visit.hospital_hold:
+            self.day_warnings(visit, actual, paid, warnings)
         if visit.hospital_hold:
             return self._held(visit, band, position, paid)
         flag = "assessment" if visit.initial_assessment else ""
