@@ -60,7 +60,7 @@ def price_period(
     exceptions: Iterable[ApprovedException] = (),
     blocks: Iterable[BlockContract] = (),
     quarterly_blocks: Iterable[QuarterlyBlock] = (),
-    budgets_: Iterable[PersonalBudget] = (),
+    personal_budgets: Iterable[PersonalBudget] = (),
 ) -> PricedPeriod:
     """Price one closed payment period (``period_start`` to ``period_end`` inclusive).
 
@@ -82,7 +82,7 @@ def price_period(
             exceptions,
             blocks,
             quarterly_blocks,
-            budgets_,
+            personal_budgets,
         )
     finally:
         if collecting:
@@ -100,7 +100,7 @@ def _price(
     exceptions,
     blocks,
     quarterly_blocks,
-    budgets_,
+    personal_budgets,
 ) -> PricedPeriod:
     commission_index = _commission_index(commissions)
     rates = RateTable(tuple(tariffs))
@@ -212,7 +212,7 @@ def _price(
         period_start,
         period_end,
         commission_index.in_period(period_start, period_end, "personal_budget"),
-        tuple(budgets_),
+        tuple(personal_budgets),
     )
     lines.extend(budget_lines)
     warnings.extend(budget_warnings)

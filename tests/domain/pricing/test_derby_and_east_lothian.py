@@ -115,7 +115,7 @@ def eloth(visits, budgets=(), commissions=None):
         commissions=commissions
         or [commission("P1", "A"), commission("P2", "B", model="personal_budget")],
         visits=visits,
-        budgets_=budgets,
+        personal_budgets=budgets,
     )
 
 
