@@ -61,6 +61,7 @@ def price_period(
     blocks: Iterable[BlockContract] = (),
     quarterly_blocks: Iterable[QuarterlyBlock] = (),
     personal_budgets: Iterable[PersonalBudget] = (),
+    bank_holidays: Iterable[date] = (),
 ) -> PricedPeriod:
     """Price one closed payment period (``period_start`` to ``period_end`` inclusive).
 
@@ -83,6 +84,7 @@ def price_period(
             blocks,
             quarterly_blocks,
             personal_budgets,
+            bank_holidays,
         )
     finally:
         if collecting:
@@ -101,6 +103,7 @@ def _price(
     blocks,
     quarterly_blocks,
     personal_budgets,
+    bank_holidays,
 ) -> PricedPeriod:
     commission_index = _commission_index(commissions)
     rates = RateTable(tuple(tariffs))
@@ -118,6 +121,8 @@ def _price(
     whole_period = commission_index.whole(period_start, period_end)
     positions: dict[date, int] = {}
     plain: dict[tuple, tuple] = {}
+    # bank holidays matter only where the rulebook pays an uplift (none of the five do)
+    holidays = frozenset(bank_holidays) if terms.bank_holiday_uplift else frozenset()
     make = tuple.__new__
     for visit in visits:
         day = visit.local_date
@@ -186,6 +191,8 @@ def _price(
         lines.append(
             make(InvoiceLine, (visit.visit_id, package_id, visit.person_id, day, *template))
         )
+        if holidays and day in holidays and lines[index].amount_pence:
+            lines.append(pricer.uplift_line(lines[index]))
         if visit.travel_granted_minutes:
             lines.append(pricer.travel_line(visit, commission.band))
         if kind != "night" and not special:

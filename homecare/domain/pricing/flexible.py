@@ -206,7 +206,7 @@ def review_claim(
         elif roll_over_minutes > min(unused, allowed):
             reasons.append(
                 f"asks to roll over {hours(roll_over_minutes)} hours; at most "
-                f"{hours(min(unused, allowed))} may be carried forward"
+                f"{hours(min(unused, allowed))} hours may be carried forward"
             )
     return ClaimReview(accepted=not reasons, reasons=tuple(reasons), refs=refs)
 

@@ -319,7 +319,8 @@ class VisitPricer:
             self.terms.ref(f"billing.unit_{unit}_percent") + band_refs,
             f"Paid duration {paid} minutes ({self._basis}, {self._rounding}): a {unit}-minute "
             f"day unit at {percent}% of the hourly rate {money(rate)} = "
-            f"{money(unit_pence * 100)}, x {workers} worker(s). No unsocial-hours uplift.",
+            f"{money(unit_pence * 100)}, x {workers} worker(s)."
+            + ("" if self.terms.bank_holiday_uplift else " No unsocial-hours uplift."),
             True,
         )
 
@@ -438,6 +439,26 @@ class VisitPricer:
             TRAVEL_REF.get(self.terms.slug, ()),
             f"{minutes} minutes of extra travel granted for this package, at the hourly rate "
             f"{money(rate)}.",
+        )
+
+    def uplift_line(self, line: InvoiceLine) -> InvoiceLine:
+        """The bank holiday uplift on a line (billing.bank_holiday_uplift)."""
+        share = self.terms.bank_holiday_uplift
+        amount = round_half_up(line.amount_pence * int(share * 100), 10000)
+        return InvoiceLine(
+            line.visit_id,
+            line.package_id,
+            line.person_id,
+            line.date,
+            f"Bank holiday uplift, {share}%",
+            quantity(1),
+            "uplift",
+            0,
+            pence_to_pounds(amount),
+            amount,
+            self.terms.ref("billing.bank_holiday_uplift"),
+            f"{share}% of {pence_to_pounds(line.amount_pence)} for care on a bank holiday.",
+            line.charge_person,
         )
 
     # -- visits that are not paid one by one ------------------------------------------

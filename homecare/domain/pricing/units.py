@@ -39,6 +39,7 @@ class Terms:
     flexible_window: str
     carry_forward_cap: Decimal
     hospital_hold: int
+    bank_holiday_uplift: Decimal
     hospital_hold_rate: Decimal
     assessment_paid_max: int
     emergency_extra: int
@@ -80,6 +81,7 @@ class Terms:
             flexible_window=value("billing.flexible_window"),
             carry_forward_cap=value("billing.carry_forward_cap"),
             hospital_hold=rulebook.minutes("billing.hospital_hold"),
+            bank_holiday_uplift=value("billing.bank_holiday_uplift"),
             hospital_hold_rate=value("billing.hospital_hold_rate"),
             assessment_paid_max=rulebook.minutes("billing.assessment_paid_max"),
             emergency_extra=rulebook.minutes("change.emergency_extra"),

@@ -111,3 +111,13 @@ def test_a_contract_without_a_cap_only_flags_over_delivery():
     assert use.verdict == "over_flagged" and use.withheld_minutes == 0
     assert result.total == 44 * HOUR
     assert any("Over-delivered" in warning.message for warning in result.warnings)
+
+
+def test_a_contract_that_carries_hours_forward_allows_a_capped_roll_over():
+    """billing.carry_forward_cap: where a rulebook allows carrying unused hours (Lancashire's
+    blocks carry up to 20%, LAN-ST-4.17) a roll-over within the cap stands; beyond it does not."""
+    rulebook = KENT.with_overrides({"billing.carry_forward_cap": 20}, source="test")
+    _, use = _period([10, 6, 8, 10])
+    assert review_claim(rulebook, use, claimed_minutes=34 * 60, roll_over_minutes=6 * 60).accepted
+    review = review_claim(rulebook, use, claimed_minutes=34 * 60, roll_over_minutes=9 * 60)
+    assert not review.accepted and "at most 6 hours" in review.reasons[0]

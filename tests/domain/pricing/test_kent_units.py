@@ -150,3 +150,31 @@ def test_the_same_input_gives_the_same_lines_to_the_penny():
     )
     assert other.total == first.total
     assert first.total == sum((line.amount for line in first.lines), Decimal(0))
+
+
+def test_bank_holidays_are_paid_the_same_under_kent():
+    """KENT-3.4.1: "available 365 days a year, including Bank Holidays. Unsocial rates will not
+    be applied" (billing.bank_holiday_uplift = 0): a bank holiday adds no line."""
+    item = visit(START, 45)
+    result = price(visits=[item], bank_holidays=[START])
+    assert [line.amount for line in result.lines] == [Decimal("17.10")]
+
+
+def test_a_contract_with_a_bank_holiday_uplift_adds_it_on_its_own_line():
+    """billing.bank_holiday_uplift: where a contract pays one, the uplift is a line of its own
+    beside the visit, citing the rulebook entry."""
+    item = visit(START, 45)
+    result = price(
+        visits=[item], bank_holidays=[START], overrides={"billing.bank_holiday_uplift": 50}
+    )
+    visit_line, uplift = visit_lines(result, item.visit_id)
+    assert uplift.description == "Bank holiday uplift, 50%"
+    assert uplift.amount == Decimal("8.55")  # 50% of £17.10
+    assert "No unsocial-hours uplift" not in visit_line.explanation
+
+
+def test_over_an_hour_in_further_day_units_where_the_rulebook_says_so():
+    """KENT-3.7.3 is pro rata; a contract with billing.over_hour = day_units pays the hour and
+    then a further day unit: 90 minutes = £21.37 + £12.82."""
+    line, _ = _one(90, overrides={"billing.over_hour": "day_units"})
+    assert (line.quantity, line.amount) == (2, Decimal("34.19"))
