@@ -20,6 +20,7 @@ PERIODIC: dict[str, int] = {
     "referrals.publish_batch": 60,  # the daily batch goes out within a minute of its time
     "visits.extend_horizon": 6 * 60 * 60,  # keeps four weeks of visits ahead
     "notifications.deliver_due": 5 * 60,  # retries anything the council has not yet been sent
+    "billing.watch_blocks": 15 * 60,  # block alert at 80% and the daily capacity update by 10:00
 }
 
 
