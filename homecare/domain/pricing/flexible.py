@@ -29,6 +29,7 @@ from homecare.domain.pricing.model import (
     CommissionedHours,
     InvoiceLine,
     PricingWarning,
+    pence_to_pounds,
 )
 from homecare.domain.pricing.rates import hours
 from homecare.domain.pricing.units import Terms, round_half_up
@@ -244,18 +245,30 @@ def _warnings(
 
 
 def _withheld(line: InvoiceLine, over: int, amount: int, refs: tuple) -> InvoiceLine:
+    """A negative line against care past the cap: the whole visit mirrored, or its share."""
+    if over == line.minutes:
+        quantity, unit, price = -line.quantity, line.quantity_unit, line.unit_price
+        what = f"All {over} minutes of this visit fall"
+    else:
+        quantity, unit = -hours(over), "hours"
+        price = pence_to_pounds(round_half_up(line.amount_pence * 60, line.minutes))
+        what = (
+            f"{over} of this visit's {line.minutes} minutes fall (their share of "
+            f"{line.amount}, rounded half up)"
+        )
     return InvoiceLine(
         line.visit_id,
         line.package_id,
         line.person_id,
         line.date,
         "Not payable: beyond the commissioned hours without an approved exception",
-        hours(over),
-        "hours",
+        quantity,
+        unit,
         -over,
-        line.unit_price,
+        price,
         -amount,
         refs,
-        f"{over} of this visit's {line.minutes} minutes fall past the commissioned total for "
-        "the period; hours beyond it are paid only by agreed exception.",
+        f"{what} past the commissioned total for the period; hours beyond it are paid only "
+        "by agreed exception.",
+        line.charge_person,
     )

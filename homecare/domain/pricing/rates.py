@@ -352,7 +352,8 @@ class VisitPricer:
         if terms.model == "kent_units":
             refs, what = terms.ref("billing.over_hour"), "pro rata from the full hourly rate"
         else:
-            refs, what = terms.ref("billing.model"), "at the hourly rate"
+            refs = terms.ref("billing.model", *terms.ref("billing.duration_basis"))
+            what = "at the hourly rate"
         return (
             f"{paid} minutes {what}",
             hours(minutes),

@@ -112,6 +112,7 @@ def test_lancashire_homecare_pays_the_planned_length_including_travel():
     item = visit(minutes=22, planned=30)
     (line,) = visit_lines(price("lan-hc", visits=[item]), item.visit_id)
     assert line.minutes == 30 and line.amount == Decimal("10.69")
+    assert line.refs == ("LAN-HC-4.1",)
 
 
 def test_commissioned_hours_for_a_person_other_than_the_visits_are_refused():

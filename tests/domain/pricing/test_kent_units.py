@@ -178,3 +178,26 @@ def test_over_an_hour_in_further_day_units_where_the_rulebook_says_so():
     then a further day unit: 90 minutes = £21.37 + £12.82."""
     line, _ = _one(90, overrides={"billing.over_hour": "day_units"})
     assert (line.quantity, line.amount) == (2, Decimal("34.19"))
+
+
+def test_every_line_names_the_clause_that_priced_it_and_adds_up():
+    """Issue 7: every line traceable to a visit and a clause. Over a mixed Kent period (units,
+    sessions, nights, double-handed, an emergency hour, care past the cap) each line cites a
+    Kent requirement, names its visit, and whole-unit lines show quantity x price = amount."""
+    rng = random.Random(9)
+    visits = [
+        visit(
+            START + timedelta(days=rng.randrange(28)),
+            rng.choice((30, 45, 60, 75, 120)),
+            workers=rng.choice((1, 1, 2)),
+        )
+        for _ in range(80)
+    ]
+    visits.append(visit(START, 540, kind="night", start="22:00"))
+    visits.append(visit(START, 60, emergency_extra=True))
+    result = price(visits=visits)
+    assert any(line.amount < 0 for line in result.lines)
+    for line in result.lines:
+        assert line.visit_id and line.refs and all(ref.startswith("KENT-") for ref in line.refs)
+        if line.quantity_unit in ("units", "sessions"):
+            assert line.quantity * line.unit_price == line.amount
