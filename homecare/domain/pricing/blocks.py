@@ -191,6 +191,15 @@ def _price_one(
     lines: list[InvoiceLine],
 ) -> BlockPeriod:
     levels = contract.levels
+    if not (
+        0 <= levels.minimum_period <= levels.start_period <= levels.maximum_period
+        and 0 <= levels.minimum_week <= levels.start_week <= levels.maximum_week
+    ):
+        raise PricingError(
+            f"block {contract.name}: levels must run minimum <= start <= maximum, per week "
+            f"({levels.minimum_week}, {levels.start_week}, {levels.maximum_week}) and per "
+            f"period ({levels.minimum_period}, {levels.start_period}, {levels.maximum_period})"
+        )
     for change in contract.changes:
         problems = _change_problems(terms, contract, change)
         if problems:

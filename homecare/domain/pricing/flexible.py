@@ -28,6 +28,7 @@ from homecare.domain.pricing.model import (
     ApprovedException,
     CommissionedHours,
     InvoiceLine,
+    PricingError,
     PricingWarning,
     pence_to_pounds,
 )
@@ -97,6 +98,11 @@ def apply_cap(
     mondays = [start + timedelta(days=7 * n) for n in range(((end - start).days + 1) // 7)]
     extra: dict[str, int] = {}
     for item in exceptions:
+        if item.extra_minutes < 0:
+            raise PricingError(
+                f"package {item.package_id}: an approved exception of {item.extra_minutes} "
+                "minutes is negative"
+            )
         extra[item.package_id] = extra.get(item.package_id, 0) + item.extra_minutes
     spans: dict[str, list[CommissionedHours]] = {}
     for commission in commissions:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from homecare.domain.pricing import ApprovedException, review_claim
+from homecare.domain.pricing import ApprovedException, PricingError, review_claim
 from homecare.domain.rulebook import load_rulebook
 from tests.domain.pricing.helpers import price, week_visits
 
@@ -121,3 +121,9 @@ def test_a_contract_that_carries_hours_forward_allows_a_capped_roll_over():
     assert review_claim(rulebook, use, claimed_minutes=34 * 60, roll_over_minutes=6 * 60).accepted
     review = review_claim(rulebook, use, claimed_minutes=34 * 60, roll_over_minutes=9 * 60)
     assert not review.accepted and "at most 6 hours" in review.reasons[0]
+
+
+def test_a_negative_approved_exception_is_refused():
+    """KENT-3.7.4: an agreed exception adds hours; a negative one is broken data."""
+    with pytest.raises(PricingError, match="approved exception of -60 minutes is negative"):
+        _period([10, 10, 10, 10], exceptions=[ApprovedException("P1", -60)])

@@ -172,3 +172,10 @@ def test_overlapping_block_contracts_are_refused():
             visits=delivered([10, 0, 0, 0]),
             blocks=[block(), block(contract_id="B2", valid_from=date(2026, 10, 1))],
         )
+
+
+def test_block_levels_out_of_order_are_refused():
+    """LAN-ST-4.1: minimum, start and maximum levels, in that order."""
+    levels = BlockLevels(100, 150, 200, 700, 600, 800)
+    with pytest.raises(PricingError, match="minimum <= start <= maximum"):
+        priced([100, 100, 100, 100], levels=levels)
