@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from homecare.domain.pricing import ApprovedException, PricingError, review_claim
 from homecare.domain.rulebook import load_rulebook
 from tests.domain.pricing.helpers import price, week_visits
