@@ -250,14 +250,15 @@ def notifications_for(user):
 
 
 # Billing (issue 7): an invoice belongs to the provider that raised it and is
-# addressed to the council; each side sees its own, nobody else any.
+# addressed to the council, which sees it once submitted (a draft is the
+# provider's working copy); nobody else sees any.
 def invoices_for(user):
     from homecare.billing.models import Invoice
 
     return _scoped(
         Invoice,
         user,
-        council=lambda qs: qs.filter(council_id=user.organisation_id),
+        council=lambda qs: qs.filter(council_id=user.organisation_id).exclude(status="draft"),
         office=lambda qs: qs.filter(organisation_id=user.organisation_id),
     )
 

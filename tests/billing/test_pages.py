@@ -23,6 +23,7 @@ def _count(client, url) -> int:
 def test_both_sides_list_the_invoice_with_a_fixed_number_of_queries(
     world, login, invoice, period, who
 ):
+    services.invoice_submit(by=world["coordinator"], invoice=invoice)
     client = login(world[who])
     url = reverse("billing:invoices")
     client.get(url)
@@ -38,7 +39,8 @@ def test_both_sides_list_the_invoice_with_a_fixed_number_of_queries(
             by=world["commissioner"], contract=world["contract"], start=start - timedelta(28 * n)
         )
         services.billing_period_close(by=world["commissioner"], period=p)
-        services.invoice_draft(by=world["coordinator"], contract=world["contract"], period=p)
+        more = services.invoice_draft(by=world["coordinator"], contract=world["contract"], period=p)
+        services.invoice_submit(by=world["coordinator"], invoice=more)
     assert _count(client, url) == before
 
 
@@ -61,7 +63,8 @@ def test_the_invoice_shows_lines_per_person_and_each_links_to_its_line(world, lo
 def test_a_line_shows_its_visit_and_the_clause_words_from_the_rulebook(
     world, login, invoice, block, dates
 ):
-    """LAN-ST-4.17: the carried-forward clause is quoted beside the block line it priced."""
+    """LAN-ST-4.1: the block's clause is quoted beside the block line it priced."""
+    services.invoice_submit(by=world["coordinator"], invoice=invoice)
     line = invoice.lines.order_by("position").first()
     html = (
         login(world["commissioner"])
@@ -69,7 +72,9 @@ def test_a_line_shows_its_visit_and_the_clause_words_from_the_rulebook(
         .content.decode()
     )
     assert line.visit.planned_start.strftime("%Y") in html
-    assert "billing.model" in html, "a line with no clause of its own shows the pricing basis"
+    assert "LAN-HC-4.1" in html
+    assert "billing.duration_basis" in html, "the rulebook entry that cites the clause"
+    assert "up to 10 minutes of travel time" in html
     # A block line cites LAN-ST clauses, quoted from the lan-st rulebook.
     contract = block["contract"]
     first, _ = dates
@@ -96,6 +101,7 @@ def test_csv_has_every_line_with_its_rule(world, login, invoice):
 
 
 def test_pdf_is_a_pdf(world, login, invoice):
+    services.invoice_submit(by=world["coordinator"], invoice=invoice)
     response = login(world["commissioner"]).get(reverse("billing:invoice_pdf", args=[invoice.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -178,3 +184,12 @@ def test_the_council_opens_and_closes_periods_from_the_contract_page(world, logi
     client.post(reverse("billing:period_close", args=[period.pk]))
     period.refresh_from_db()
     assert period.is_closed
+
+
+def test_the_council_does_not_see_a_draft(world, login, invoice):
+    """A draft is the provider's working copy: the council sees it once submitted."""
+    client = login(world["commissioner"])
+    assert invoice.number not in client.get(reverse("billing:invoices")).content.decode()
+    assert client.get(reverse("billing:invoice", args=[invoice.pk])).status_code == 404
+    services.invoice_submit(by=world["coordinator"], invoice=invoice)
+    assert client.get(reverse("billing:invoice", args=[invoice.pk])).status_code == 200
