@@ -79,7 +79,6 @@ CHOICE_LABELS = {
     "down": "Down, with the tolerance",
     "up": "Up, with the tolerance",
     "payment_period": "Within the payment period",
-    "none": "No cap (flagged only)",
 }
 
 #: Headings for :meth:`Rulebook.sections`, by the first part of the key.
