@@ -79,6 +79,7 @@ CHOICE_LABELS = {
     "down": "Down, with the tolerance",
     "up": "Up, with the tolerance",
     "payment_period": "Within the payment period",
+    "no_cap": "No cap (over-delivery flagged only)",
 }
 
 #: Headings for :meth:`Rulebook.sections`, by the first part of the key.
@@ -327,7 +328,7 @@ SCHEMA: dict[str, EntrySpec] = {
         "up, this much over a step is not paid the next one.",
     ),
     "billing.flexible_window": _choice(
-        "payment_period week none",
+        "payment_period week no_cap",
         "Where commissioned hours may be moved and what caps payment: the whole payment "
         "period, each week, or no cap (over-delivery is only flagged).",
     ),

@@ -138,7 +138,7 @@ def apply_cap(
                 pool -= take
                 allowance += take
                 over -= take
-                if over <= 0 or terms.flexible_window == "none":
+                if over <= 0 or terms.flexible_window == "no_cap":
                     withheld_minutes += max(over, 0)
                     continue
                 amount = (
@@ -166,9 +166,9 @@ def apply_cap(
                 delivered_minutes=delivered,
                 approved_extra_minutes=approved,
                 payable_minutes=delivered - withheld_minutes
-                if terms.flexible_window != "none"
+                if terms.flexible_window != "no_cap"
                 else delivered,
-                withheld_minutes=withheld_minutes if terms.flexible_window != "none" else 0,
+                withheld_minutes=withheld_minutes if terms.flexible_window != "no_cap" else 0,
                 withheld_pence=withheld_pence,
                 verdict=verdict,
                 refs=refs,
@@ -230,7 +230,7 @@ def _commissioned(spans: list[CommissionedHours], monday: date) -> int:
 def _verdict(terms: Terms, commissioned: int, delivered: int, approved: int, withheld: int) -> str:
     if delivered <= commissioned:
         return "within" if delivered == commissioned else "under_delivered"
-    if terms.flexible_window == "none":
+    if terms.flexible_window == "no_cap":
         return "over_flagged"
     return "over_refused" if withheld else "over_approved"
 

@@ -107,9 +107,9 @@ def test_a_weekly_window_caps_each_week_on_its_own():
 
 
 def test_a_contract_without_a_cap_only_flags_over_delivery():
-    """billing.flexible_window = none (the other specifications are silent): pay what was
+    """billing.flexible_window = no_cap (the other specifications are silent): pay what was
     delivered, flag the excess for the council."""
-    result, use = _period([10, 16, 10, 8], overrides={"billing.flexible_window": "none"})
+    result, use = _period([10, 16, 10, 8], overrides={"billing.flexible_window": "no_cap"})
     assert use.verdict == "over_flagged" and use.withheld_minutes == 0
     assert result.total == 44 * HOUR
     assert any("Over-delivered" in warning.message for warning in result.warnings)
