@@ -25,6 +25,15 @@ from homecare.packages.models import Visit
 #: Rows fetched from the database at a time while streaming.
 CHUNK = 5000
 _LONDON = ZoneInfo("Europe/London")
+#: A visit's kind (``packages``) as the pricing engine prices it: a day block by
+#: the hour, a night (overnight block, waking night, sleep-in) in night sessions.
+PRICING_KIND = {
+    "visit": "visit",
+    "day_block": "block",
+    "overnight_block": "night",
+    "waking_night": "night",
+    "sleep_in": "night",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +71,7 @@ class DeliveryRecord:
             planned_minutes=_minutes(self.planned_end - self.planned_start),
             actual_minutes=_minutes(end - start) if start and end else None,
             workers=self.workers,
-            kind=self.kind,
+            kind=PRICING_KIND.get(self.kind, self.kind),
             planned_start=self.planned_start,
         )
 
