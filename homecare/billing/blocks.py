@@ -135,6 +135,10 @@ class BlockStatus:
     alert: BlockAlert | None
 
     @property
+    def gauge_cap_hours(self) -> str:
+        return hours(self.gauge.carry_forward_cap_minutes)
+
+    @property
     def carry_out_if_ended_now_hours(self) -> str:
         return hours(self.carry_out_if_ended_now)
 
@@ -216,6 +220,14 @@ def block_status(contract: Contract, *, now: datetime | None = None) -> BlockSta
         carry_out_if_ended_now=carry_out,
         alert=BlockAlert.objects.filter(contract=contract, period_start=first).first(),
     )
+
+
+def previous_status(status: BlockStatus) -> BlockStatus:
+    """The block as it stood at the end of the period before ``status``'s."""
+    evening = timezone.make_aware(
+        datetime.combine(status.period_start - timedelta(days=1), datetime.max.time())
+    )
+    return block_status(status.contract, now=evening)
 
 
 # ---------------------------------------------------------------- telling the council

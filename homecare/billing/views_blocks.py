@@ -20,7 +20,10 @@ def _contracts(user):
 @login_required
 def block_list(request):
     """A gauge per block contract: this week and this period against the levels."""
-    statuses = [blocks.block_status(c) for c in blocks.block_contracts(_contracts(request.user))]
+    statuses = []
+    for contract in blocks.block_contracts(_contracts(request.user)):
+        status = blocks.block_status(contract)
+        statuses.append((status, blocks.previous_status(status)))
     return render(request, "billing/blocks.html", {"statuses": statuses})
 
 
