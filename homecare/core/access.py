@@ -383,3 +383,43 @@ def call_watches_for(user):
         council=lambda qs: qs.filter(council_id=user.organisation_id),
         office=lambda qs: qs.filter(organisation_id=user.organisation_id),
     )
+
+
+# Billing (issue 7): an invoice belongs to the provider that raised it and is
+# addressed to the council, which sees it once submitted (a draft is the
+# provider's working copy); nobody else sees any.
+def invoices_for(user):
+    from homecare.billing.models import Invoice
+
+    return _scoped(
+        Invoice,
+        user,
+        council=lambda qs: qs.filter(council_id=user.organisation_id).exclude(status="draft"),
+        office=lambda qs: qs.filter(organisation_id=user.organisation_id),
+    )
+
+
+def invoice_lines_for(user):
+    from homecare.billing.models import InvoiceLine
+
+    return InvoiceLine.objects.filter(
+        archived_at__isnull=True, invoice__in=invoices_for(user).values("pk")
+    )
+
+
+def billing_periods_for(user):
+    from homecare.billing.models import BillingPeriod
+
+    return BillingPeriod.objects.filter(
+        archived_at__isnull=True, contract__in=contracts_for(user).values("pk")
+    )
+
+
+def may_raise_invoices(user) -> bool:
+    """A provider's office draws, submits and credits its invoices."""
+    return side(user) == "office"
+
+
+def may_settle_invoices(user) -> bool:
+    """A council's staff open and close periods, query, approve and pay invoices."""
+    return side(user) == "council"

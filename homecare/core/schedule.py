@@ -25,6 +25,7 @@ PERIODIC: dict[str, int] = {
     "monitoring.watch_days": 10 * 60,  # call watches for today's and tomorrow's visits
     "notifications.deliver_due": 5 * 60,  # retries anything the council has not yet been sent
     "plans.missing_plan_lists": 60 * 60,  # the twice-weekly list of people without a plan
+    "billing.watch_blocks": 15 * 60,  # block alert at 80% and the daily capacity update by 10:00
 }
 
 

@@ -23,6 +23,7 @@ from homecare.packages.models import CarePackage, PackageStatusChange, PatternEn
 from homecare.people.models import Contact, Individual
 from homecare.workforce.models import Availability, CareWorker, Skill
 
+from . import billing as demo_billing
 from . import bulk, journey, logins, monitoring, plans, population, rostering, schedule
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
@@ -68,6 +69,7 @@ def build_world(
         builder.run()
         world.logins = logins.create_logins(builder, rng=rng, password=DEMO_PASSWORD)
         world.counts = builder.counts()
+        world.counts.update(demo_billing.build(builder))  # needs the logins: who submits
     bulk.analyse()
     return world
 

@@ -82,6 +82,14 @@ CHOICE_LABELS = {
     "checklist": "Without approval when the checklist is clear",
     "person_declines": "Without approval when the person says the hours are not needed",
     "council": "Only with the council's agreement",
+    "planned": "The planned duration",
+    "actual": "The actual duration",
+    "actual_capped": "The actual duration, never above the planned",
+    "nearest": "To the nearest step",
+    "down": "Down, with the tolerance",
+    "up": "Up, with the tolerance",
+    "payment_period": "Within the payment period",
+    "no_cap": "No cap (over-delivery flagged only)",
 }
 
 #: Headings for :meth:`Rulebook.sections`, by the first part of the key.
@@ -351,8 +359,33 @@ SCHEMA: dict[str, EntrySpec] = {
         "minutes", "Most time paid for the first assessment visit; 0 = not paid."
     ),
     "billing.bank_holiday_uplift": _percent("Extra paid for bank holiday care.", maximum=200),
+    "billing.duration_basis": _choice(
+        "planned actual actual_capped",
+        "Which duration of a visit is paid: the planned, the actual, or the actual "
+        "never above the planned.",
+    ),
+    "billing.unit_rounding": _choice(
+        "nearest down up", "How a visit's duration is rounded to the paid step."
+    ),
+    "billing.rounding_step": _duration("minutes", "The step paid durations are rounded to."),
+    "billing.unit_tolerance": _duration(
+        "minutes",
+        "Rounding down, a visit this much short of the next step is paid the step; rounding "
+        "up, this much over a step is not paid the next one.",
+    ),
+    "billing.flexible_window": _choice(
+        "payment_period week no_cap",
+        "Where commissioned hours may be moved and what caps payment: the whole payment "
+        "period, each week, or no cap (over-delivery is only flagged).",
+    ),
+    "billing.max_duration": _duration(
+        "hours", "A recorded visit longer than this is an error, not an invoice line."
+    ),
     # Block contracts.
     "block.usage_alert": _percent("The council is told when block usage reaches this share."),
+    "block.capacity_update_by": _time(
+        "The daily capacity update (hours used, people, capacity, pressures) is ready by then."
+    ),
     "block.increase_notice": _duration("weeks", "Notice of an increase in block hours."),
     "block.decrease_notice": _duration("weeks", "Notice of a decrease in block hours."),
     "block.reoffer_variance": _percent(
