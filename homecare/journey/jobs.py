@@ -5,7 +5,7 @@ from homecare.core.jobs import job
 
 @job("journey.end_hospital_holds")
 def journey_end_hospital_holds() -> dict:
-    """Every minute: end the hospital holds that have run out (LAN-HC-6.1, LAN-ST-4.14)."""
+    """Every five minutes: end the hospital holds that have run out (LAN-HC-6.1, LAN-ST-4.14)."""
     from .hospital import stays_end_holds
 
     return {"ended": stays_end_holds()}
