@@ -56,7 +56,9 @@ def stay_admit(
         hold_minutes=rules.minutes("billing.hospital_hold"),
         paid_percent=int(rules.value("billing.hospital_hold_rate")),
         a_and_e_minutes=rules.minutes("hospital.a_and_e_hold"),
-        refs=tuple(hold.ref) + tuple(rules.entry("hospital.admission_ceases_service").ref),
+        refs=tuple(
+            dict.fromkeys((*hold.ref, *rules.entry("hospital.admission_ceases_service").ref))
+        ),
     )
     admitted_on = timezone.localtime(admitted_at).date()
     effective = max(admitted_on, package.start_date)
