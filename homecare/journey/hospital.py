@@ -174,6 +174,31 @@ def stays_end_holds(*, now: datetime | None = None) -> int:
     return sum(stay_end_hold(stay=stay, now=now) for stay in due)
 
 
+def stays_close_restarted(*, now: datetime | None = None) -> int:
+    """Periodic job: once a restart is placed, the new package carries the care
+    and the package suspended during the stay ends (it would otherwise keep its
+    reviews and plans on the what-is-due page)."""
+    now = now or timezone.now()
+    done = 0
+    stays = HospitalStay.objects.filter(
+        restart_referral__status="placed", package__status="suspended"
+    ).select_related("package", "restart_referral")
+    for stay in stays:
+        with transaction.atomic():
+            package = CarePackage.objects.select_for_update().get(pk=stay.package_id)
+            if package.status != "suspended":
+                continue
+            package_services.package_transition(
+                by=None,
+                package=package,
+                to_status="ceased",
+                effective_on=timezone.localtime(now).date(),
+                reason=f"Restarted as referral {stay.restart_referral.reference} (LAN-HC-6.4)",
+            )
+            done += 1
+    return done
+
+
 @transaction.atomic
 def stay_discharge(
     *, by, stay: HospitalStay, discharged_at: datetime, notes: str = "", now=None
