@@ -21,6 +21,7 @@ from homecare.referrals import services as referral_services
 
 from .models import HeldVisit, HospitalStay
 from .notify import tell_council
+from .records import touch
 
 OPEN = (HospitalStay.Status.HELD, HospitalStay.Status.SUSPENDED)
 
@@ -139,8 +140,8 @@ def stay_admit(
             event_key=f"journey.admission:{stay.pk}",
             by=by,
         )
-        HospitalStay.objects.filter(pk=stay.pk).update(council_told_at=now)
         stay.council_told_at = now
+        stay.save(update_fields=["council_told_at"])
     return stay
 
 
@@ -155,6 +156,7 @@ def stay_end_hold(*, stay: HospitalStay, now: datetime | None = None) -> bool:
     ).update(status=to, hold_ended_at=now)
     if not moved:
         return False
+    touch(stay)
     package = CarePackage.objects.get(pk=stay.package_id)
     if to == HospitalStay.Status.CEASED and package.status == "suspended":
         package_services.package_transition(
@@ -218,9 +220,10 @@ def stay_discharge(
     )
     if not moved:
         raise ValidationError("This stay has already ended.")
-    stay.refresh_from_db()
+    touch(stay, by)
     if old == HospitalStay.Status.HELD:
-        HospitalStay.objects.filter(pk=stay.pk).update(hold_ended_at=discharged_at)
+        stay.hold_ended_at = discharged_at
+        stay.save(update_fields=["hold_ended_at"])
         package = CarePackage.objects.get(pk=stay.package_id)
         reinstate(stay.cancelled_visit_ids, by=by, now=now)
         package_services.package_transition(
@@ -272,8 +275,9 @@ def stay_restart(*, by, stay: HospitalStay, requested_start, now=None):
         previous_package=package,
     )
     referral = referral_services.referral_publish(by=by, referral=referral, now=now)
-    HospitalStay.objects.filter(pk=stay.pk).update(restart_referral=referral)
     stay.restart_referral = referral
+    stay._history_user = by
+    stay.save(update_fields=["restart_referral"])
     return referral
 
 
