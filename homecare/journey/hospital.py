@@ -22,6 +22,7 @@ from homecare.referrals import services as referral_services
 from .models import HeldVisit, HospitalStay
 from .notify import tell_council
 from .records import touch
+from .signals import visits_moved
 
 OPEN = (HospitalStay.Status.HELD, HospitalStay.Status.SUSPENDED)
 
@@ -102,6 +103,7 @@ def stay_admit(
     )
     stay._history_user = by
     stay.save()
+    _tell_rota(stay, stay.cancelled_visit_ids)
     held = Visit.objects.filter(
         package=package,
         status=Visit.Status.CANCELLED,
@@ -225,7 +227,7 @@ def stay_discharge(
         stay.hold_ended_at = discharged_at
         stay.save(update_fields=["hold_ended_at"])
         package = CarePackage.objects.get(pk=stay.package_id)
-        reinstate(stay.cancelled_visit_ids, by=by, now=now)
+        _tell_rota(stay, reinstate(stay.cancelled_visit_ids, by=by, now=now))
         package_services.package_transition(
             by=by,
             package=package,
@@ -281,7 +283,15 @@ def stay_restart(*, by, stay: HospitalStay, requested_start, now=None):
     return referral
 
 
-def reinstate(visit_ids, *, by, now) -> int:
+def _tell_rota(stay, visit_ids) -> None:
+    if visit_ids:
+        moved = list(visit_ids)
+        transaction.on_commit(
+            lambda: visits_moved.send(sender=HospitalStay, stay=stay, visit_ids=moved)
+        )
+
+
+def reinstate(visit_ids, *, by, now) -> list[str]:
     """Put back the future visits a suspension or cessation cancelled, before
     the package is active again, so regeneration finds them planned and keeps
     their rota (it would otherwise make a second visit for the same slot)."""
@@ -292,7 +302,7 @@ def reinstate(visit_ids, *, by, now) -> int:
         v.status = Visit.Status.PLANNED
     if visits:
         bulk_update_with_history(visits, Visit, ["status"], default_user=by)
-    return len(visits)
+    return [str(v.pk) for v in visits]
 
 
 def _shift(t, minutes):

@@ -66,10 +66,28 @@ def test_the_periodic_job_ends_the_hold_once(journey, at):
     assert stay.hold_ended_at == timezone.now()
 
 
-def test_home_within_the_hold_the_package_resumes(journey, at):
-    stay = _admit(journey)
-    at.shift(timedelta(hours=30))
-    hospital.stay_discharge(by=journey["coordinator"], stay=stay, discharged_at=timezone.now())
+def test_home_within_the_hold_the_package_resumes_and_the_rota_hears(
+    journey, at, django_capture_on_commit_callbacks
+):
+    from homecare.journey.signals import visits_moved
+
+    heard = []
+
+    def listener(sender, stay, visit_ids, **kw):
+        heard.append(len(visit_ids))
+
+    visits_moved.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            stay = _admit(journey)
+        at.shift(timedelta(hours=30))
+        with django_capture_on_commit_callbacks(execute=True):
+            hospital.stay_discharge(
+                by=journey["coordinator"], stay=stay, discharged_at=timezone.now()
+            )
+    finally:
+        visits_moved.disconnect(listener)
+    assert heard[0] == len(stay.cancelled_visit_ids) and 0 < heard[1] < heard[0]
     package = journey["package"]
     package.refresh_from_db()
     assert package.status == "active"
