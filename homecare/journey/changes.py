@@ -161,7 +161,8 @@ def package_change_propose(
     if verdict.refused:
         errors: dict[str | None, list[str]] = {}
         for r in verdict.refusals:
-            errors.setdefault(r.field or "__all__", []).append(r.text())
+            field = {"declared": "kind"}.get(r.field, r.field) or "__all__"
+            errors.setdefault(field, []).append(r.text())
         raise ValidationError(errors)
     if verdict.actual == ChangeKind.CESSATION:
         operation, entry = Op.CEASE, None
