@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 PERIODIC: dict[str, int] = {
     "referrals.publish_batch": 60,  # the daily batch goes out within a minute of its time
     "visits.extend_horizon": 6 * 60 * 60,  # keeps four weeks of visits ahead
-    "journey.end_hospital_holds": 60,  # a 72-hour hold ends within a minute (LAN-HC-6.1)
+    "journey.end_hospital_holds": 5 * 60,  # a 72-hour hold ends within 5 minutes (LAN-HC-6.1)
     "journey.apply_due_changes": 5 * 60,  # agreed changes to care on their start date
     "monitoring.sweep": 30,  # late and missed calls flagged within half a minute
     "monitoring.watch_days": 10 * 60,  # call watches for today's and tomorrow's visits

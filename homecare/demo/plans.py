@@ -194,7 +194,10 @@ def _version(rng, ids, org, plan, number, day, today, individual):
 def _goal(rng, ids, org, plan, outcome, issued, today, rows):
     name, specific, measurable, achievable = outcome
     target = issued + timedelta(weeks=rng.choice([4, 6, 8, 12]))
-    achieved = target < today and rng.random() < 0.5
+    # Goals long past their date were met or set aside; a few recent ones are late.
+    long_past = target < today - timedelta(days=14)
+    achieved = long_past and rng.random() < 0.7
+    stopped = long_past and not achieved
     goal = Goal(
         id=ids(),
         organisation_id=org,
@@ -205,7 +208,7 @@ def _goal(rng, ids, org, plan, outcome, issued, today, rows):
         achievable=achievable,
         relevant=f"Works towards: {name.lower()}",
         target_date=target,
-        status="achieved" if achieved else "open",
+        status="achieved" if achieved else "stopped" if stopped else "open",
         achieved_at=_noon(target) if achieved else None,
         created_at=_noon(issued),
     )

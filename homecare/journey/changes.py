@@ -19,6 +19,7 @@ from homecare.packages.models import CarePackage, PatternEntry, Visit
 
 from .models import PackageChange
 from .notify import tell_council
+from .records import touch
 from .signals import visits_moved
 
 Op = PackageChange.Operation
@@ -160,7 +161,8 @@ def package_change_propose(
     if verdict.refused:
         errors: dict[str | None, list[str]] = {}
         for r in verdict.refusals:
-            errors.setdefault(r.field or "__all__", []).append(r.text())
+            field = {"declared": "kind"}.get(r.field, r.field) or "__all__"
+            errors.setdefault(field, []).append(r.text())
         raise ValidationError(errors)
     if verdict.actual == ChangeKind.CESSATION:
         operation, entry = Op.CEASE, None
@@ -239,8 +241,10 @@ def _report(change: PackageChange, *, by, now) -> None:
         event_key=f"journey.change:{change.pk}",
         by=by,
     )
-    PackageChange.objects.filter(pk=change.pk, reported_at__isnull=True).update(reported_at=now)
-    change.reported_at = change.reported_at or now
+    if change.reported_at is None:
+        change.reported_at = now
+        change._history_user = by
+        change.save(update_fields=["reported_at"])
 
 
 def _snapshot(package, now) -> dict:
@@ -278,7 +282,7 @@ def package_change_apply(*, change: PackageChange, by=None, now: datetime | None
     )
     if not claimed:
         raise ValidationError("This change is not waiting to be applied.")
-    change.refresh_from_db()
+    touch(change, by)
     package = CarePackage.objects.select_for_update().get(pk=change.package_id)
     before = _snapshot(package, now)
     created, archived = [], []
@@ -348,7 +352,7 @@ def package_change_decide(
     ).update(status=to, decided_by=by, decided_at=now, decision_note=note)
     if not moved:
         raise ValidationError("This change is not waiting for the council's decision.")
-    change.refresh_from_db()
+    touch(change, by)
     if approve and change.starts_on <= timezone.localtime(now).date():
         package_change_apply(change=change, by=by, now=now)
     return change
@@ -374,7 +378,7 @@ def package_change_reverse(
     )
     if not moved:
         raise ValidationError("Only an agreed or applied change can be reversed.")
-    change.refresh_from_db()
+    touch(change, by)
     if old == PackageChange.Status.APPLIED:
         package = CarePackage.objects.select_for_update().get(pk=change.package_id)
         before = _snapshot(package, now)

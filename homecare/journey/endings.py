@@ -16,6 +16,7 @@ from homecare.packages.models import CarePackage
 
 from .models import DischargeToAssess, HandBack
 from .notify import tell_council
+from .records import touch
 
 
 def notice_rule(package: CarePackage):
@@ -112,6 +113,7 @@ def handback_complete(
     )
     if not moved:
         raise ValidationError("This hand-back is not under notice.")
+    touch(handback, by)
     package = CarePackage.objects.get(pk=handback.package_id)
     after = max(handback.last_day + timedelta(days=1), package.start_date)
     for to in ("ceased", "closed"):
@@ -135,8 +137,7 @@ def handback_withdraw(*, by, handback: HandBack, now: datetime | None = None) ->
     )
     if not moved:
         raise ValidationError("This hand-back is not under notice.")
-    handback.refresh_from_db()
-    return handback
+    return touch(handback, by)
 
 
 # ---- Discharge to Assess ------------------------------------------------------
@@ -191,8 +192,7 @@ def d2a_extend(*, by, d2a: DischargeToAssess, reason: str, now=None) -> Discharg
         raise ValidationError(
             f"Discharge to Assess is extended once only, by {extension} days ({', '.join(refs)})."
         )
-    d2a.refresh_from_db()
-    return d2a
+    return touch(d2a, by)
 
 
 @transaction.atomic
@@ -204,5 +204,4 @@ def d2a_finish(*, by, d2a: DischargeToAssess, outcome: str, now=None) -> Dischar
     )
     if not moved:
         raise ValidationError("Discharge to Assess has already ended.")
-    d2a.refresh_from_db()
-    return d2a
+    return touch(d2a, by)

@@ -21,6 +21,8 @@ from homecare.referrals import services as referral_services
 
 from .models import HeldVisit, HospitalStay
 from .notify import tell_council
+from .records import touch
+from .signals import visits_moved
 
 OPEN = (HospitalStay.Status.HELD, HospitalStay.Status.SUSPENDED)
 
@@ -56,7 +58,9 @@ def stay_admit(
         hold_minutes=rules.minutes("billing.hospital_hold"),
         paid_percent=int(rules.value("billing.hospital_hold_rate")),
         a_and_e_minutes=rules.minutes("hospital.a_and_e_hold"),
-        refs=tuple(hold.ref) + tuple(rules.entry("hospital.admission_ceases_service").ref),
+        refs=tuple(
+            dict.fromkeys((*hold.ref, *rules.entry("hospital.admission_ceases_service").ref))
+        ),
     )
     admitted_on = timezone.localtime(admitted_at).date()
     effective = max(admitted_on, package.start_date)
@@ -99,6 +103,7 @@ def stay_admit(
     )
     stay._history_user = by
     stay.save()
+    _tell_rota(stay, stay.cancelled_visit_ids)
     held = Visit.objects.filter(
         package=package,
         status=Visit.Status.CANCELLED,
@@ -137,8 +142,8 @@ def stay_admit(
             event_key=f"journey.admission:{stay.pk}",
             by=by,
         )
-        HospitalStay.objects.filter(pk=stay.pk).update(council_told_at=now)
         stay.council_told_at = now
+        stay.save(update_fields=["council_told_at"])
     return stay
 
 
@@ -153,6 +158,7 @@ def stay_end_hold(*, stay: HospitalStay, now: datetime | None = None) -> bool:
     ).update(status=to, hold_ended_at=now)
     if not moved:
         return False
+    touch(stay)
     package = CarePackage.objects.get(pk=stay.package_id)
     if to == HospitalStay.Status.CEASED and package.status == "suspended":
         package_services.package_transition(
@@ -170,6 +176,31 @@ def stays_end_holds(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = HospitalStay.objects.filter(status=HospitalStay.Status.HELD, hold_until__lte=now)
     return sum(stay_end_hold(stay=stay, now=now) for stay in due)
+
+
+def stays_close_restarted(*, now: datetime | None = None) -> int:
+    """Periodic job: once a restart is placed, the new package carries the care
+    and the package suspended during the stay ends (it would otherwise keep its
+    reviews and plans on the what-is-due page)."""
+    now = now or timezone.now()
+    done = 0
+    stays = HospitalStay.objects.filter(
+        restart_referral__status="placed", package__status="suspended"
+    ).select_related("package", "restart_referral")
+    for stay in stays:
+        with transaction.atomic():
+            package = CarePackage.objects.select_for_update().get(pk=stay.package_id)
+            if package.status != "suspended":
+                continue
+            package_services.package_transition(
+                by=None,
+                package=package,
+                to_status="ceased",
+                effective_on=timezone.localtime(now).date(),
+                reason=f"Restarted as referral {stay.restart_referral.reference} (LAN-HC-6.4)",
+            )
+            done += 1
+    return done
 
 
 @transaction.atomic
@@ -191,11 +222,12 @@ def stay_discharge(
     )
     if not moved:
         raise ValidationError("This stay has already ended.")
-    stay.refresh_from_db()
+    touch(stay, by)
     if old == HospitalStay.Status.HELD:
-        HospitalStay.objects.filter(pk=stay.pk).update(hold_ended_at=discharged_at)
+        stay.hold_ended_at = discharged_at
+        stay.save(update_fields=["hold_ended_at"])
         package = CarePackage.objects.get(pk=stay.package_id)
-        reinstate(stay.cancelled_visit_ids, by=by, now=now)
+        _tell_rota(stay, reinstate(stay.cancelled_visit_ids, by=by, now=now))
         package_services.package_transition(
             by=by,
             package=package,
@@ -245,12 +277,21 @@ def stay_restart(*, by, stay: HospitalStay, requested_start, now=None):
         previous_package=package,
     )
     referral = referral_services.referral_publish(by=by, referral=referral, now=now)
-    HospitalStay.objects.filter(pk=stay.pk).update(restart_referral=referral)
     stay.restart_referral = referral
+    stay._history_user = by
+    stay.save(update_fields=["restart_referral"])
     return referral
 
 
-def reinstate(visit_ids, *, by, now) -> int:
+def _tell_rota(stay, visit_ids) -> None:
+    if visit_ids:
+        moved = list(visit_ids)
+        transaction.on_commit(
+            lambda: visits_moved.send(sender=HospitalStay, stay=stay, visit_ids=moved)
+        )
+
+
+def reinstate(visit_ids, *, by, now) -> list[str]:
     """Put back the future visits a suspension or cessation cancelled, before
     the package is active again, so regeneration finds them planned and keeps
     their rota (it would otherwise make a second visit for the same slot)."""
@@ -261,7 +302,7 @@ def reinstate(visit_ids, *, by, now) -> int:
         v.status = Visit.Status.PLANNED
     if visits:
         bulk_update_with_history(visits, Visit, ["status"], default_user=by)
-    return len(visits)
+    return [str(v.pk) for v in visits]
 
 
 def _shift(t, minutes):

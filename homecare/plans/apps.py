@@ -13,3 +13,10 @@ class PlansConfig(AppConfig):
         from .sources import KINDS, plan_deadlines
 
         register(plan_deadlines, kinds=KINDS)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .cache import changed
+
+        post_save.connect(changed, dispatch_uid="plans.deadlines_changed_on_save")
+        post_delete.connect(changed, dispatch_uid="plans.deadlines_changed_on_delete")

@@ -19,7 +19,8 @@ from homecare.domain.deadlines import (
     local_day,
 )
 
-from .deadlines import collect_open, kind_label
+from .cache import open_deadlines
+from .deadlines import kind_label
 
 #: Rows shown per section before "show all": the most urgent first.
 PER_SECTION = 60
@@ -48,7 +49,7 @@ def due(request):
     packages = access.deadline_packages_for(request.user)
     show_later = request.GET.get("later") == "1"
     until = None if show_later else end_of_day(local_day(now) + timedelta(days=WEEK_DAYS))
-    deadlines = collect_open(packages, now, until=until)
+    deadlines = open_deadlines(request.user, packages, now, until=until, scope_day=local_day(now))
     kinds = sorted((kind_label(k), k) for k in {d.kind for d in deadlines})
     kind = request.GET.get("kind", "")
     if kind:

@@ -132,3 +132,20 @@ def goal_achieved(request, pk):
     services.goal_achieve(by=request.user, goal=goal, note=request.POST.get("note", ""))
     messages.success(request, "Goal achieved. The council has been told (KENT-3.8.1).")
     return redirect("plans:goal", pk=goal.pk)
+
+
+@login_required
+@require_POST
+def goal_stopped(request, pk):
+    """Set the goal aside, with the reason."""
+    goal = _goal(request, pk)
+    if not access.may_write_plans(request.user):
+        raise Http404
+    try:
+        services.goal_stop(by=request.user, goal=goal, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Goal set aside.")
+    return redirect("plans:goal", pk=goal.pk)

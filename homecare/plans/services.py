@@ -235,6 +235,32 @@ def goal_achieve(*, by, goal: Goal, note: str = "", now: datetime | None = None)
     return goal
 
 
+@transaction.atomic
+def goal_stop(*, by, goal: Goal, reason: str) -> Goal:
+    """Set a goal aside (no longer pursued), with the reason: its target date
+    stops being a deadline. Once: a conditional update."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the goal is set aside (KENT-3.1.1)."})
+    moved = Goal.objects.filter(pk=goal.pk, status=Goal.Status.OPEN).update(
+        status=Goal.Status.STOPPED
+    )
+    if not moved:
+        raise ValidationError("Only a goal being worked towards can be set aside.")
+    goal.refresh_from_db()
+    GoalProgress.objects.create(
+        organisation_id=goal.organisation_id,
+        goal=goal,
+        source=GoalProgress.Source.OFFICE,
+        percent=goal.latest_percent,
+        note=f"Set aside: {reason.strip()}",
+        recorded_at=timezone.now(),
+        recorded_by=by,
+    )
+    goal._history_user = by
+    goal.save(update_fields=["status"])
+    return goal
+
+
 # ---- Reviews -----------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ Every number comes from the contract's rulebook; a 0 turns the deadline off.
 - ``review.pprif``: the pre-review form N weeks before the review (KENT-3.11.3).
 - ``records.check``: records reviewed every N months (KENT-3.6.10).
 - ``package.max_length``: stays beyond N weeks flagged (LAN-ST-4.13).
+- ``goal.target``: each open SMART goal by its own target date (KENT-3.1.1).
 """
 
 from __future__ import annotations
@@ -44,7 +45,15 @@ KINDS = {
     "review.pprif": "Pre-review form (PPRIF)",
     "records.check": "Records reviewed",
     "package.max_length": "Long stay to flag",
+    "goal.target": "Goal target date",
 }
+
+#: A goal's own target date (the "time-bound" of SMART) is the deadline.
+GOAL_CITE = (
+    ("KENT-3.1.1",),
+    "The provider keeps a SMART action plan: goals that work towards the outcomes in the "
+    "Care and Support Plan (time-bound: each goal has the date it should be met by).",
+)
 
 #: How long after the start a package's SMART-plan deadline is still shown
 #: once done (older done ones are not looked up: the page shows open ones).
@@ -66,12 +75,13 @@ class _Maker:
         self.pk, self.person, self.skip_done, self.until = pk, person, skip_done, until
         self.book, self.provider, self.council = facts
 
-    def __call__(self, kind, key_entry, title, due, url):
+    def __call__(self, kind, key_entry, title, due, url, *, cite=None):
+        """``cite`` (refs, clause) where no rulebook entry sets the date."""
         if self.skip_done and (
             due.done_at is not None or (self.until is not None and due.due_at > self.until)
         ):
             return None
-        refs, clause = _cite(self.book.entry(key_entry))
+        refs, clause = cite or _cite(self.book.entry(key_entry))
         return Deadline(
             key=f"{kind}:{self.pk}:{due.suffix}" if due.suffix else f"{kind}:{self.pk}",
             kind=kind,
@@ -172,6 +182,19 @@ def plan_deadlines(packages, now):
     for pk, day in pairs:
         checks[pk].append(day)
 
+    goals = defaultdict(list)  # package -> [(goal id, what, target date, achieved at)]
+    live_goals = Goal.objects.filter(plan__package__in=live_ids, archived_at__isnull=True)
+    live_goals = (
+        live_goals.filter(status=Goal.Status.OPEN)
+        if skip_done
+        else live_goals.exclude(status=Goal.Status.STOPPED)
+    )
+    for pk, goal, what, target, achieved in live_goals.values_list(
+        text_id("plan__package_id"), "pk", "specific", "target_date", "achieved_at"
+    ):
+        goals[pk].append((goal, what, target, achieved))
+    goal_url = url_maker("plans:goal")
+
     out: list[Deadline] = []
     for key, person, contract, start in rows:
         pk, contract = sid(key), sid(contract)
@@ -202,6 +225,17 @@ def plan_deadlines(packages, now):
                         urls["records"](pk),
                     )
                 )
+        for goal, what, target, achieved in goals.get(key, ()):
+            out.append(
+                make(
+                    "goal.target",
+                    "",
+                    f"Goal: {what[:70]}{'...' if len(what) > 70 else ''}",
+                    rules.Due(str(goal), rules.due_after(target, 0, "days"), achieved),
+                    goal_url(goal),
+                    cite=GOAL_CITE,
+                )
+            )
         entry = book.entry("package.max_length")
         if entry.value:
             due = rules.Due("", rules.due_after(start, entry.value, entry.unit))

@@ -20,5 +20,6 @@ urlpatterns = [
     path("version/<uuid:pk>/", views.version_detail, name="version"),
     path("goal/<uuid:pk>/", goal_views.goal_detail, name="goal"),
     path("goal/<uuid:pk>/achieved/", goal_views.goal_achieved, name="goal_achieved"),
+    path("goal/<uuid:pk>/set-aside/", goal_views.goal_stopped, name="goal_stopped"),
     path("review/<uuid:pk>/", review_views.review_detail, name="review"),
 ]

@@ -14,6 +14,7 @@ from homecare.journey import hospital
 from homecare.journey.models import HandBack, HospitalStay, PackageChange
 from homecare.referrals import services
 from homecare.referrals.models import Offer
+from tests.browser.pages import screenshot
 from tests.browser.test_referral_journey import signed_in  # noqa: F401  (the fixture)
 from tests.referrals.conftest import market  # noqa: F401  (the fixture)
 from tests.referrals.helpers import VISITS
@@ -135,6 +136,7 @@ def test_one_persons_journey_with_every_deadline_appearing_and_clearing(
         office.locator("[name=reason]").fill("Help with lunch, from the first review")
         office.locator("[name=risk_assessed]").check()
         office.locator("[name=person_agrees]").check()
+        screenshot(office, "journey-change-form")
         office.get_by_role("button", name="Propose the change").click()
         expect(office.locator("h1 .badge")).to_have_text("Applied")
         change = PackageChange.objects.get(package=package)
@@ -151,8 +153,10 @@ def test_one_persons_journey_with_every_deadline_appearing_and_clearing(
         office.get_by_role("button", name="Record the admission").click()
         expect(office.locator(".messages")).to_contain_text("the council has been told")
         stay = HospitalStay.objects.get(package=package)
+        screenshot(office, "journey-hospital-stay")
         for page in (office, broker):
             expect(_row(_due(page), "hospital.hold", package)).to_have_count(1)
+        screenshot(broker, "journey-due-council")
         clock.move_to(stay.hold_until - timedelta(minutes=1))
         assert hospital.stays_end_holds() == 0
         expect(_row(_due(broker), "hospital.hold", package)).to_have_count(1)

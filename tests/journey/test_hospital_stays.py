@@ -59,17 +59,35 @@ def test_the_periodic_job_ends_the_hold_once(journey, at):
     assert hospital.stays_end_holds() == 0
     at.shift(timedelta(hours=1, minutes=1))
     run = JobRun.objects.create(name="journey.end_hospital_holds")
-    assert run_job(str(run.pk)).result == {"ended": 1}
+    assert run_job(str(run.pk)).result == {"ended": 1, "restarted": 0}
     assert hospital.stays_end_holds() == 0
     stay.refresh_from_db()
     assert stay.status == HospitalStay.Status.SUSPENDED
     assert stay.hold_ended_at == timezone.now()
 
 
-def test_home_within_the_hold_the_package_resumes(journey, at):
-    stay = _admit(journey)
-    at.shift(timedelta(hours=30))
-    hospital.stay_discharge(by=journey["coordinator"], stay=stay, discharged_at=timezone.now())
+def test_home_within_the_hold_the_package_resumes_and_the_rota_hears(
+    journey, at, django_capture_on_commit_callbacks
+):
+    from homecare.journey.signals import visits_moved
+
+    heard = []
+
+    def listener(sender, stay, visit_ids, **kw):
+        heard.append(len(visit_ids))
+
+    visits_moved.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            stay = _admit(journey)
+        at.shift(timedelta(hours=30))
+        with django_capture_on_commit_callbacks(execute=True):
+            hospital.stay_discharge(
+                by=journey["coordinator"], stay=stay, discharged_at=timezone.now()
+            )
+    finally:
+        visits_moved.disconnect(listener)
+    assert heard[0] == len(stay.cancelled_visit_ids) and 0 < heard[1] < heard[0]
     package = journey["package"]
     package.refresh_from_db()
     assert package.status == "active"
@@ -130,3 +148,34 @@ def test_a_second_admission_while_in_hospital_is_refused(journey):
     journey["package"].refresh_from_db()
     with pytest.raises(ValidationError):
         _admit(journey)
+
+
+def test_once_the_restart_is_placed_the_old_package_ends(journey, at):
+    """LAN-HC-6.4: the restarted package carries the care; the suspended one ends."""
+    from homecare.referrals import services as referral_services
+
+    stay = _admit(journey)
+    at.shift(timedelta(hours=73))
+    hospital.stays_end_holds()
+    stay.refresh_from_db()
+    referral = hospital.stay_restart(
+        by=journey["broker"], stay=stay, requested_start=timezone.localdate() + timedelta(days=1)
+    )
+    offer = referral.offers.get()
+    referral_services.offer_accept(
+        by=journey["coordinator"],
+        offer=offer,
+        start_date=timezone.localdate() + timedelta(days=1),
+        arrivals={v.pk: v.slot_start for v in referral.visits.all()},
+    )
+    assert hospital.stays_close_restarted() == 0  # not placed yet
+    referral_services.referral_confirm(
+        by=journey["broker"],
+        referral=referral,
+        allocations={v.pk: offer.pk for v in referral.visits.all()},
+    )
+    assert hospital.stays_close_restarted() == 1
+    old = journey["package"]
+    old.refresh_from_db()
+    assert old.status == "ceased"
+    assert hospital.stays_close_restarted() == 0

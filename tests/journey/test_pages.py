@@ -247,3 +247,36 @@ def test_list_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse(name))
     assert response.content.decode().count("Entwistle-Quayle") >= 5
+
+
+def test_the_package_page_leads_to_its_journey(journey, login):
+    for who in ("coordinator", "broker"):
+        page = login(journey[who]).get(reverse("packages:detail", args=[journey["package"].pk]))
+        assert reverse("journey:package", args=[journey["package"].pk]) in page.content.decode()
+
+
+def test_discharge_to_assess_on_the_pages(journey, login):
+    """KENT-2.1.8: started, extended once, ended."""
+    from homecare.journey.models import DischargeToAssess
+
+    from .conftest import contract_for
+
+    package = contract_for(journey, "kent")
+    client = login(journey["coordinator"])
+    assert (
+        "Start Discharge to Assess"
+        in client.get(reverse("journey:package", args=[package.pk])).content.decode()
+    )
+    client.post(
+        reverse("journey:d2a_start", args=[package.pk]),
+        {"starts_on": timezone.localdate().isoformat()},
+    )
+    d2a = DischargeToAssess.objects.get()
+    client.post(reverse("journey:d2a_extend", args=[d2a.pk]), {"reason": "Nearly independent"})
+    response = client.post(
+        reverse("journey:d2a_extend", args=[d2a.pk]), {"reason": "Again"}, follow=True
+    )
+    assert "extended once only" in response.content.decode()
+    client.post(reverse("journey:d2a_end", args=[d2a.pk]), {"outcome": "No further care"})
+    d2a.refresh_from_db()
+    assert d2a.ends_on == timezone.localdate() + timedelta(days=4) and d2a.ended_at

@@ -15,6 +15,7 @@ DETAIL_ROUTES = {
     "plans:version": ("plan_version", {}, "get"),
     "plans:goal": ("goal", {}, "get"),
     "plans:goal_achieved": ("goal", {}, "post"),
+    "plans:goal_stopped": ("goal", {}, "post"),
     "plans:review": ("review", {}, "get"),
 }
 LIST_ROUTES = {

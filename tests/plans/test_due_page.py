@@ -117,8 +117,9 @@ def _more_packages(world, n):
 
 
 @pytest.mark.parametrize("who", ["coordinator", "broker"])
-def test_fixed_query_count(world, login, source, who, django_assert_num_queries):
+def test_fixed_query_count(world, login, source, who, django_assert_num_queries, settings):
     """The page costs the same number of queries for 1 and for 20 packages."""
+    settings.HOMECARE_DUE_CACHE_SECONDS = 0  # every request computes
     client = login(world[who])
     _set_start(world["package"], 10)
     client.get(reverse("plans:due"))  # warm the session
@@ -136,3 +137,20 @@ def test_fixed_query_count(world, login, source, who, django_assert_num_queries)
     with django_assert_num_queries(small):
         html = client.get(reverse("plans:due")).content.decode()
     assert html.count('data-kind="test.three_days"') == 21
+
+
+def test_the_cache_is_dropped_when_a_record_changes(world, login, source, issue_plan):
+    """Cached for a minute, but a deadline done shows as done at the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _set_start(world["package"], 10)
+    client = login(world["coordinator"])
+    key = f'data-key="plan.due_after_start:{world["package"].pk}"'
+    assert key in client.get(reverse("plans:due")).content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        assert key in client.get(reverse("plans:due")).content.decode()
+    issue_plan()
+    with CaptureQueriesContext(connection) as recomputed:
+        assert key not in client.get(reverse("plans:due")).content.decode()
+    assert len(cached) < len(recomputed)

@@ -111,3 +111,15 @@ def test_no_notification_where_the_contract_turns_it_off(world, goal):
     world["contract"].save(update_fields=["rulebook_overrides"])
     services.goal_achieve(by=world["coordinator"], goal=goal)
     assert not Notification.objects.exists()
+
+
+def test_a_goal_set_aside_needs_a_reason_and_stops_being_due(world, goal, deadlines):
+    with pytest.raises(ValidationError):
+        services.goal_stop(by=world["coordinator"], goal=goal, reason="")
+    services.goal_stop(by=world["coordinator"], goal=goal, reason="Moved to a care home")
+    goal.refresh_from_db()
+    assert goal.status == "stopped"
+    assert "Moved to a care home" in goal.progress.last().note
+    assert deadlines("goal.target") == []
+    with pytest.raises(ValidationError):
+        services.goal_stop(by=world["coordinator"], goal=goal, reason="Again")

@@ -209,3 +209,17 @@ def test_the_quick_open_only_path_gives_the_same_open_deadlines(world, under, is
     assert {d.key for d in collect_open(packages, now, until=until)} == {
         k for k, d in full.items() if d.due_at <= until
     }
+
+
+def test_each_open_goal_is_due_by_its_target_date(world, issue_plan, deadlines):
+    """KENT-3.1.1: SMART goals are time-bound; achieved, the deadline clears."""
+    from .conftest import smart
+
+    issue_plan()
+    goal = services.goal_add(by=world["coordinator"], package=world["package"], **smart())
+    [d] = deadlines("goal.target")
+    assert d.due_at == end_of_day(goal.target_date) and d.refs == ("KENT-3.1.1",)
+    assert d.url.endswith(f"/plans/goal/{goal.pk}/") and d.done_at is None
+    services.goal_achieve(by=world["coordinator"], goal=goal)
+    [d] = deadlines("goal.target")
+    assert d.done_at is not None

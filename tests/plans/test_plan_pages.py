@@ -165,3 +165,9 @@ def test_family_never_see_another_persons_plan(world, login, issue_plan):
 @pytest.mark.parametrize("who", ["worker", "daughter"])
 def test_the_due_page_is_not_for_workers_or_family(world, login, who):
     assert login(world[who]).get(reverse("plans:due")).status_code == 404
+
+
+def test_family_find_the_plan_from_their_home_page(world, login, issue_plan):
+    issue_plan()
+    html = login(world["daughter"]).get(reverse("core:home")).content.decode()
+    assert reverse("plans:easy_read", args=[world["package"].pk]) in html
