@@ -85,7 +85,8 @@ def package_transition(
         reason=reason,
         changed_by=by,
     )
-    visits_regenerate(packages=[package], by=by)
+    # Back to visiting: the visits the pause cancelled are planned again.
+    visits_regenerate(packages=[package], by=by, restore_cancelled=to_status in patterns.VISITING)
     return package
 
 
@@ -184,12 +185,16 @@ def visits_regenerate(
     by=None,
     now: datetime | None = None,
     horizon_days: int | None = None,
+    restore_cancelled: bool = False,
 ) -> Regeneration:
     """Bring the future visits of ``packages`` in line with their patterns.
 
     Only visits that start after ``now`` are created, moved or cancelled; the
     past is never rewritten. Visits are generated up to ``horizon_days`` ahead
-    (HOMECARE_VISIT_HORIZON_DAYS, four weeks by default).
+    (HOMECARE_VISIT_HORIZON_DAYS, four weeks by default). A slot whose visit
+    was cancelled keeps that visit: it stays cancelled (a visit cancelled on
+    its own), or with ``restore_cancelled`` (a package visiting again after a
+    pause) it is planned again; a slot never gets a second visit.
     """
     now = now or timezone.now()
     horizon_days = settings.HOMECARE_VISIT_HORIZON_DAYS if horizon_days is None else horizon_days
@@ -216,11 +221,24 @@ def visits_regenerate(
             package_id__in=ids, planned_start__gt=now, status=Visit.Status.PLANNED
         )
     }
+    cancelled = {
+        (v.pattern_entry_id, v.date): v
+        for v in Visit.objects.filter(
+            package_id__in=ids, planned_start__gt=now, status=Visit.Status.CANCELLED
+        )
+        if (v.pattern_entry_id, v.date) in wanted and (v.pattern_entry_id, v.date) not in existing
+    }
     package_by_id = {p.pk: p for p in packages}
     result = Regeneration()
     to_create, to_update, to_cancel = [], [], []
     for key, (entry, occ) in wanted.items():
         visit = existing.pop(key, None)
+        if visit is None and key in cancelled:
+            if not restore_cancelled:
+                continue
+            visit = cancelled[key]
+            visit.status = Visit.Status.PLANNED
+            to_update.append(visit)
         fields = dict(
             kind=entry.kind,
             planned_start=occ.start,
@@ -242,10 +260,11 @@ def visits_regenerate(
                     **fields,
                 )
             )
-        elif any(getattr(visit, k) != v for k, v in fields.items()):
+        elif any(getattr(visit, k) != v for k, v in fields.items()) or key in cancelled:
             for k, v in fields.items():
                 setattr(visit, k, v)
-            to_update.append(visit)
+            if key not in cancelled:
+                to_update.append(visit)
     for visit in existing.values():
         package = package_by_id[visit.package_id]
         if package.status in patterns.VISITING or visit.date >= package.status_effective_on:
@@ -258,6 +277,7 @@ def visits_regenerate(
             to_update,
             Visit,
             [
+                "status",
                 "kind",
                 "planned_start",
                 "planned_end",

@@ -144,6 +144,40 @@ def test_suspending_cancels_visits_from_the_effective_date_only(package, coordin
 
 
 @time_machine.travel(at(MONDAY, 6), tick=False)
+def test_a_suspended_package_made_active_again_gets_its_visits_back_once(package, coordinator):
+    """The visits a suspension cancelled come back on reactivation (the same rows,
+    planned again), never as a second visit in the same slot."""
+    services.pattern_entry_add(
+        by=coordinator, package=package, weekdays=[0, 2], start_time=time(9), end_time=time(9, 30)
+    )
+    before = set(package.visits.values_list("pk", flat=True))
+    services.package_transition(
+        by=coordinator, package=package, to_status="suspended", effective_on=MONDAY
+    )
+    assert not package.visits.filter(status="planned").exists()
+    services.package_transition(
+        by=coordinator, package=package, to_status="active", effective_on=MONDAY
+    )
+    assert set(package.visits.filter(status="planned").values_list("pk", flat=True)) == before
+    assert package.visits.count() == len(before)
+
+
+@time_machine.travel(at(MONDAY, 6), tick=False)
+def test_a_visit_cancelled_on_its_own_stays_cancelled_when_the_pattern_is_regenerated(
+    package, coordinator
+):
+    services.pattern_entry_add(
+        by=coordinator, package=package, weekdays=[0], start_time=time(9), end_time=time(9, 30)
+    )
+    visit = package.visits.order_by("planned_start").first()
+    Visit.objects.filter(pk=visit.pk).update(status="cancelled")
+    result = services.visits_regenerate(packages=[package])
+    assert result.created == 0
+    visit.refresh_from_db()
+    assert visit.status == "cancelled"
+
+
+@time_machine.travel(at(MONDAY, 6), tick=False)
 def test_a_closed_package_cannot_be_reactivated(package, coordinator):
     services.package_transition(
         by=coordinator, package=package, to_status="ceased", effective_on=MONDAY
