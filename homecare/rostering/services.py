@@ -176,6 +176,8 @@ def worker_mark_sick(
         ends_at = rota_day.to_aware(local_day, 24 * 60)
     if ends_at <= starts_at:
         raise ValidationError("The absence must end after it starts.")
+    if ends_at <= timezone.now():
+        raise ValidationError("That day is over: there is nothing left to cover.")
     return WorkerAbsence.objects.create(
         organisation_id=worker.organisation_id,
         worker=worker,
