@@ -108,7 +108,7 @@ def rota_rows(day: Day) -> dict:
         "rows": rows,
         "unassigned": unassigned,
         "ticks": ticks,
-        "figures": rules.figures(day, assignment),
+        "figures": rules.figures(day, assignment, problems=problems),
         "conflicted": sum(1 for k in problems if assignment.get(k)),
     }
 
