@@ -46,7 +46,7 @@ def test_a_repair_from_mid_morning_leaves_what_has_started(rota):
     from the end of their last one, from where it was."""
     day = load_day(rota["provider"], rota["tomorrow"])
     margaret = str(rota["visit"].pk)  # 09:00-09:45 with Aishwarya
-    problem, kept_out, fixed, _ = build_problem(day, from_minute=9 * 60 + 15)
+    problem, _, fixed, _ = build_problem(day, from_minute=9 * 60 + 15)
     assert margaret in fixed
     assert margaret not in {v.id for v in problem.visits}
     assert {v.id for v in problem.visits} | fixed == {v.id for v in day.visits}
