@@ -82,7 +82,13 @@ def label(v) -> str:
     return f"{v.person} {rules.span(v.planned, v.minutes)}"
 
 
-def build_problem(day: Day, *, weights: Weights | None = None, from_minute: int | None = None):
+def build_problem(
+    day: Day,
+    *,
+    weights: Weights | None = None,
+    from_minute: int | None = None,
+    travel_allowance: int | None = None,
+):
     """The optimizer's ``Problem`` for ``day`` and the visits kept out of it with the reason.
 
     ``from_minute`` (a repair of today) leaves out visits already started: they stay
@@ -159,7 +165,11 @@ def build_problem(day: Day, *, weights: Weights | None = None, from_minute: int 
     gone = {ow.id for ow in workers if ow.unavailable}
     visits = [v if not (set(v.pinned) & gone) else _unpinned(v) for v in visits]
     problem = Problem(
-        visits=visits, workers=workers, travel=QuickStraightLine(), weights=weights or Weights()
+        visits=visits,
+        workers=workers,
+        travel=QuickStraightLine(),
+        weights=weights or Weights(),
+        travel_allowance=travel_allowance,
     )
     notes = [f"{name} has no availability on this day." for name in no_time]
     return problem, kept_out, fixed, notes
@@ -247,12 +257,15 @@ def run(
     time_limit_s: float,
     from_minute: int | None = None,
     weights: Weights | None = None,
+    travel_allowance: int | None = None,
     progress=None,
 ) -> Outcome:
     """Optimise or repair ``day``; raises ``ProblemError`` with readable reasons."""
     before_assignment = day.current()
     before = rules.figures(day, before_assignment)
-    problem, kept_out, fixed, notes = build_problem(day, weights=weights, from_minute=from_minute)
+    problem, kept_out, fixed, notes = build_problem(
+        day, weights=weights, from_minute=from_minute, travel_allowance=travel_allowance
+    )
     try:
         if kind == "repair":
             solution = opt_repair(

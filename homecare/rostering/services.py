@@ -15,7 +15,7 @@ from homecare.packages.services import visit_assign_workers
 
 from . import day as rota_day
 from . import rules
-from .models import CalendarToken, PinnedVisit, RotaRun, WorkerAbsence
+from .models import CalendarToken, PinnedVisit, RotaRun, RotaWeights, WorkerAbsence
 
 
 def _office_of(by, provider) -> None:
@@ -210,3 +210,16 @@ def now_minute(day: date) -> int | None:
 
 def day_after(day: date) -> date:
     return day + timedelta(days=1)
+
+
+@transaction.atomic
+def rota_weights_set(*, by, provider, values: dict) -> RotaWeights:
+    """The provider's weights for its soft goals (every later run uses them)."""
+    _office_of(by, provider)
+    bad = [k for k, v in values.items() if k not in RotaWeights.FIELDS or v is None or v < 0]
+    if bad:
+        raise ValidationError(f"Weights must be zero or more: {', '.join(sorted(bad))}.")
+    weights, _ = RotaWeights.objects.update_or_create(
+        organisation=provider, defaults={**values, "changed_by": by, "changed_at": timezone.now()}
+    )
+    return weights

@@ -17,8 +17,8 @@ from homecare.core import access
 
 from . import calendar, selectors, services
 from .day import load_day, to_aware
-from .forms import MoveForm, RunForm
-from .models import CalendarToken, RotaRun
+from .forms import MoveForm, RunForm, WeightsForm
+from .models import CalendarToken, RotaRun, RotaWeights
 
 
 def _office(request):
@@ -244,3 +244,21 @@ def worker_calendar(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="rota.ics"'
     return response
+
+
+@login_required
+def weights(request):
+    """The provider's weights for the optimizer's soft goals."""
+    provider = _office(request)
+    current = RotaWeights.objects.filter(organisation=provider).first()
+    form = WeightsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in RotaWeights.FIELDS}
+        try:
+            services.rota_weights_set(by=request.user, provider=provider, values=values)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Weights saved: the next run uses them.")
+            return redirect("rostering:weights")
+    return render(request, "rostering/weights.html", {"form": form, "current": current})
