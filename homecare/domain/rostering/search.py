@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import os
 import random
 import time
 
@@ -24,9 +23,9 @@ from .engine import Engine
 
 NEIGHBOURS = 40
 #: Exactly timed candidates per insertion (after sorting by lower bound).
-MAX_EVALS = int(os.environ.get("ROSTER_MAX_EVALS", 50))
+MAX_EVALS = 50
 #: Best places per half considered when pairing up a double-handed visit.
-PAIR_TOP = int(os.environ.get("ROSTER_PAIR_TOP", 16))
+PAIR_TOP = 16
 
 
 class Search:
