@@ -61,7 +61,10 @@ def greedy_nearest(day) -> tuple[dict, dict, dict]:
                 )
                 if arrive is None:
                     continue
-            if w.cap_minutes is not None and here.minutes + v.minutes + travel > w.cap_minutes:
+            home = rules.travel_minutes(v, w)
+            if w.cap_minutes is not None and (
+                here.minutes + travel + v.minutes + home > w.cap_minutes
+            ):
                 continue
             options.append((travel, arrive, w.id))
         options.sort()

@@ -134,11 +134,30 @@ def load_day(provider, day: date) -> Day:
             kind="visit",
         )
         .exclude(status=Visit.Status.CANCELLED)
-        .select_related("individual", "pattern_entry")
         .order_by("planned_start", "pk")
     )
-    rows = list(visits_qs)
-    ids = [v.pk for v in rows]
+    rows = list(
+        visits_qs.values(
+            "pk",
+            "individual_id",
+            "individual__given_name",
+            "individual__family_name",
+            "individual__preferred_worker_gender",
+            "individual__latitude",
+            "individual__longitude",
+            "individual__postcode",
+            "package_id",
+            "planned_start",
+            "window_minutes",
+            "duration_minutes",
+            "workers_required",
+            "status",
+            "pattern_entry_id",
+            "pattern_entry__kind",
+            "pattern_entry__start_time",
+        )
+    )
+    ids = [v["pk"] for v in rows]
     skills = defaultdict(set)
     for entry_id, code in PatternEntry.skills.through.objects.filter(
         patternentry__visits__in=ids
@@ -154,11 +173,11 @@ def load_day(provider, day: date) -> Day:
             "visit_id", flat=True
         )
     )
-    people = {v.individual_id for v in rows}
+    people = {v["individual_id"] for v in rows}
     usual = _usual_workers(provider, people, day)
     high_hours = set(
         PatternEntry.objects.filter(
-            package__in={v.package_id for v in rows}, archived_at__isnull=True
+            package__in={v["package_id"] for v in rows}, archived_at__isnull=True
         )
         .filter(Q(workers_required__gt=1) | ~Q(kind="visit"))
         .values_list("package_id", flat=True)
@@ -166,28 +185,33 @@ def load_day(provider, day: date) -> Day:
     target, most = contract_rules
     visits = []
     for v in rows:
-        p = v.individual
+        planned = minute_of(day, v["planned_start"])
+        ordered = v["pattern_entry__start_time"]
+        if ordered is not None and v["pattern_entry__kind"] == "visit":
+            ordered = ordered.hour * 60 + ordered.minute
+        else:  # a one-off visit: its own time is the ordered time
+            ordered = planned
         visits.append(
             DayVisit(
-                id=str(v.pk),
-                individual_id=str(v.individual_id),
-                person=f"{p.given_name} {p.family_name}",
-                package_id=str(v.package_id),
-                start=_ordered(v, day),
-                planned=minute_of(day, v.planned_start),
-                window=v.window_minutes,
-                minutes=v.duration_minutes,
-                workers_required=v.workers_required,
-                skills=frozenset(skills.get(v.pattern_entry_id, ())),
-                preferred_gender=p.preferred_worker_gender,
-                latitude=float(p.latitude),
-                longitude=float(p.longitude),
-                postcode=p.postcode,
-                workers=tuple(sorted(assigned.get(v.pk, ()))),
-                pinned=v.pk in pinned,
-                team_limit=most if v.package_id in high_hours else target,
-                usual=usual.get(v.individual_id, ()),
-                status=v.status,
+                id=str(v["pk"]),
+                individual_id=str(v["individual_id"]),
+                person=f"{v['individual__given_name']} {v['individual__family_name']}",
+                package_id=str(v["package_id"]),
+                start=ordered,
+                planned=planned,
+                window=v["window_minutes"],
+                minutes=v["duration_minutes"],
+                workers_required=v["workers_required"],
+                skills=frozenset(skills.get(v["pattern_entry_id"], ())),
+                preferred_gender=v["individual__preferred_worker_gender"],
+                latitude=float(v["individual__latitude"]),
+                longitude=float(v["individual__longitude"]),
+                postcode=v["individual__postcode"],
+                workers=tuple(sorted(assigned.get(v["pk"], ()))),
+                pinned=v["pk"] in pinned,
+                team_limit=most if v["package_id"] in high_hours else target,
+                usual=usual.get(v["individual_id"], ()),
+                status=v["status"],
             )
         )
     return Day(
@@ -198,14 +222,6 @@ def load_day(provider, day: date) -> Day:
         team_target=target,
         team_max=most,
     )
-
-
-def _ordered(v: Visit, day: date) -> int:
-    """The ordered start: the pattern line's time, or the visit's own for a one-off."""
-    entry = v.pattern_entry
-    if entry is None or entry.kind != "visit":
-        return minute_of(day, v.planned_start)
-    return entry.start_time.hour * 60 + entry.start_time.minute
 
 
 def _contract_rules(provider) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import RotaRun
+from .models import RotaRun, RotaWeights
 
 
 class RunForm(forms.Form):
@@ -39,4 +39,18 @@ class MoveForm(forms.Form):
                 else "Choose a worker."
             )
         data["ids"] = ids
+        return data
+
+
+class WeightsForm(forms.ModelForm):
+    class Meta:
+        model = RotaWeights
+        fields = RotaWeights.FIELDS
+
+    def clean(self):
+        data = super().clean()
+        for name in self.Meta.model.FIELDS:
+            value = data.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, "A weight cannot be negative.")
         return data

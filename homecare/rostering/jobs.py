@@ -13,7 +13,7 @@ from homecare.domain.rostering.model import ProblemError
 
 from . import optimise, services
 from .day import load_day
-from .models import RotaRun
+from .models import RotaRun, RotaWeights
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,21 @@ SECONDS = {"optimise": 20.0, "repair": 4.0}
 
 def time_limit(kind: str) -> float:
     return float(getattr(settings, "HOMECARE_ROTA_SECONDS", {}).get(kind, SECONDS[kind]))
+
+
+def _weights(provider):
+    """The provider's weights (or the optimizer's defaults) and the travel time built into
+    each visit (LAN-HC-4.1: the smallest of its contracts' ``visit.travel_allowance``)."""
+    from homecare.domain.rostering.model import Weights
+    from homecare.organisations.models import Contract
+
+    row = RotaWeights.objects.filter(organisation=provider).first()
+    weights = Weights(**{k: getattr(row, k) for k in RotaWeights.FIELDS}) if row else Weights()
+    allowances = [
+        c.rules().minutes("visit.travel_allowance")
+        for c in Contract.objects.filter(provider=provider, archived_at__isnull=True)
+    ]
+    return weights, (min(allowances) if allowances else None)
 
 
 @job("rostering.run")
@@ -50,9 +65,12 @@ def rostering_run(run_id: str) -> dict:
                 run_id=run.pk, progress=5 + int(90 * float(fraction)), stage="Improving the rota"
             )
 
+        weights, allowance = _weights(run.organisation)
         outcome = optimise.run(
             day,
             kind=run.kind,
+            weights=weights,
+            travel_allowance=allowance,
             time_limit_s=time_limit(run.kind),
             from_minute=services.now_minute(run.date) if run.kind == "repair" else None,
             progress=progress,

@@ -152,3 +152,51 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar of {self.worker_id}"
+
+
+class RotaWeights(models.Model):
+    """How much a provider's optimizer runs care about each soft goal (see
+    ``homecare.domain.rostering.Weights``); without a row, the optimizer's defaults."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="rota_weights"
+    )
+    travel = models.FloatField(default=1.0, help_text="Per minute of travel.")
+    lateness = models.FloatField(default=2.0, help_text="Per minute a visit starts late.")
+    continuity = models.FloatField(
+        default=60.0, help_text="Per visit by someone outside the person's trusted team."
+    )
+    unusual = models.FloatField(
+        default=10.0, help_text="Per visit by someone who is not one of the person's usual workers."
+    )
+    balance = models.FloatField(default=0.0, help_text="Spreading the work between workers.")
+    long_leg = models.FloatField(
+        default=0.0,
+        help_text="Per minute a journey exceeds the travel time built into each visit "
+        "(the contract's visit.travel_allowance, LAN-HC-4.1).",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    FIELDS = ("travel", "lateness", "continuity", "unusual", "balance", "long_leg")
+
+    class Meta:
+        verbose_name_plural = "rota weights"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(travel__gte=0)
+                & models.Q(lateness__gte=0)
+                & models.Q(continuity__gte=0)
+                & models.Q(unusual__gte=0)
+                & models.Q(balance__gte=0)
+                & models.Q(long_leg__gte=0),
+                name="rota_weights_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"rota weights of {self.organisation_id}"

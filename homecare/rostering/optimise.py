@@ -7,7 +7,7 @@ Plain Python (no Django import), so the benchmark runs it without a request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -82,7 +82,13 @@ def label(v) -> str:
     return f"{v.person} {rules.span(v.planned, v.minutes)}"
 
 
-def build_problem(day: Day, *, weights: Weights | None = None, from_minute: int | None = None):
+def build_problem(
+    day: Day,
+    *,
+    weights: Weights | None = None,
+    from_minute: int | None = None,
+    travel_allowance: int | None = None,
+):
     """The optimizer's ``Problem`` for ``day`` and the visits kept out of it with the reason.
 
     ``from_minute`` (a repair of today) leaves out visits already started: they stay
@@ -159,16 +165,66 @@ def build_problem(day: Day, *, weights: Weights | None = None, from_minute: int 
     gone = {ow.id for ow in workers if ow.unavailable}
     visits = [v if not (set(v.pinned) & gone) else _unpinned(v) for v in visits]
     problem = Problem(
-        visits=visits, workers=workers, travel=QuickStraightLine(), weights=weights or Weights()
+        visits=visits,
+        workers=workers,
+        travel=QuickStraightLine(),
+        weights=weights or Weights(),
+        travel_allowance=travel_allowance,
     )
     notes = [f"{name} has no availability on this day." for name in no_time]
     return problem, kept_out, fixed, notes
 
 
 def _unpinned(v: OptVisit) -> OptVisit:
-    from dataclasses import replace
-
     return replace(v, pinned=())
+
+
+def _free_intervals(worker) -> list[tuple[float, float]]:
+    """The worker's shifts less their breaks."""
+    return [piece for shift in worker.shifts for piece in _cut([shift], worker.breaks)]
+
+
+def settle(problem: Problem, solution: Solution, ordered: dict) -> Solution:
+    """Each visit moved from the earliest start the search gave it towards its ordered
+    time, as far as the worker's next visit (and travel to it), their shift and their
+    breaks allow; both workers of a double-handed visit move together. Latest visits
+    first, so each makes room for the one before. Nothing moves earlier, so no visit
+    becomes late and no earlier leg gets shorter."""
+    visits = {v.id: v for v in problem.visits}
+    workers = {w.id: w for w in problem.workers}
+    free = {wid: _free_intervals(w) for wid, w in workers.items()}
+    start: dict = {}
+    who: dict = {}
+    after: dict = {}
+    for wid, stops in solution.routes.items():
+        for i, stop in enumerate(stops):
+            start[stop.visit_id] = stop.start
+            who.setdefault(stop.visit_id, []).append(wid)
+            if i + 1 < len(stops):
+                after[(wid, stop.visit_id)] = stops[i + 1].visit_id
+    for vid in sorted(start, key=lambda k: -start[k]):
+        v = visits[vid]
+        s, goal = start[vid], ordered.get(vid, start[vid])
+        if s >= goal or v.pinned_start is not None:
+            continue
+        new = goal
+        for wid in who[vid]:
+            nxt = after.get((wid, vid))
+            if nxt is not None:
+                leg = problem.travel.minutes(v.location, visits[nxt].location)
+                new = min(new, start[nxt] - leg - v.duration)
+            ends = [b for a, b in free[wid] if a <= s and s + v.duration <= b]
+            new = min(new, (ends[0] if ends else s + v.duration) - v.duration)
+        if new > s:
+            start[vid] = new
+    routes = {
+        wid: [
+            Stop(st.visit_id, start[st.visit_id], start[st.visit_id] + st.end - st.start, st.part)
+            for st in stops
+        ]
+        for wid, stops in solution.routes.items()
+    }
+    return replace(solution, routes=routes)
 
 
 def current_solution(day: Day) -> Solution:
@@ -201,12 +257,15 @@ def run(
     time_limit_s: float,
     from_minute: int | None = None,
     weights: Weights | None = None,
+    travel_allowance: int | None = None,
     progress=None,
 ) -> Outcome:
     """Optimise or repair ``day``; raises ``ProblemError`` with readable reasons."""
     before_assignment = day.current()
     before = rules.figures(day, before_assignment)
-    problem, kept_out, fixed, notes = build_problem(day, weights=weights, from_minute=from_minute)
+    problem, kept_out, fixed, notes = build_problem(
+        day, weights=weights, from_minute=from_minute, travel_allowance=travel_allowance
+    )
     try:
         if kind == "repair":
             solution = opt_repair(
@@ -216,6 +275,7 @@ def run(
             solution = opt_solve(problem, time_limit_s=time_limit_s, progress=progress)
     except ProblemError as exc:
         raise ProblemError(_readable(day, exc.reasons)) from exc
+    solution = settle(problem, solution, {v.id: v.start for v in day.visits})
     pairs = solution.assignment()
     starts = {vid: start for (vid, part), start in solution.starts().items() if part == 0}
     proposal = {}

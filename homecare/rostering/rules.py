@@ -165,7 +165,7 @@ def trusted_team(v) -> tuple[str, ...]:
     return tuple(v.usual[: v.team_limit])
 
 
-def figures(day, assignment: dict, starts=None) -> dict:
+def figures(day, assignment: dict, starts=None, *, problems: dict | None = None) -> dict:
     """Travel minutes, continuity share (worker-visits by the person's trusted team, of
     those with a trusted team), lateness minutes, and unassigned visits."""
     begin = starts_of(day, assignment, starts)
@@ -199,5 +199,9 @@ def figures(day, assignment: dict, starts=None) -> dict:
         "continuity": round(100 * trusted / counted, 1) if counted else None,
         "late_minutes": late,
         "unassigned": unassigned,
-        "conflicts": sum(1 for k in conflicts(day, assignment, starts) if assignment.get(k)),
+        "conflicts": sum(
+            1
+            for k in (conflicts(day, assignment, starts) if problems is None else problems)
+            if assignment.get(k)
+        ),
     }

@@ -31,6 +31,7 @@ class Row:
     name: str
     shifts: list[tuple[float, float]]
     absent: list[tuple[float, float]]
+    breaks: list[tuple[float, float]]
     blocks: list[Block]
     care_minutes: int
     sick: bool
@@ -83,6 +84,7 @@ def rota_rows(day: Day) -> dict:
                 name=w.name,
                 shifts=[(pct(a), pct(b) - pct(a)) for a, b in w.shifts],
                 absent=[(pct(a), pct(b) - pct(a)) for a, b in w.absent],
+                breaks=[(pct(a), pct(b) - pct(a)) for a, b in w.breaks],
                 blocks=mine,
                 care_minutes=sum(minutes[b.visit_id] for b in mine),
                 sick=bool(w.absent),
@@ -106,7 +108,7 @@ def rota_rows(day: Day) -> dict:
         "rows": rows,
         "unassigned": unassigned,
         "ticks": ticks,
-        "figures": rules.figures(day, assignment),
+        "figures": rules.figures(day, assignment, problems=problems),
         "conflicted": sum(1 for k in problems if assignment.get(k)),
     }
 

@@ -15,7 +15,7 @@ from homecare.packages.services import visit_assign_workers
 
 from . import day as rota_day
 from . import rules
-from .models import CalendarToken, PinnedVisit, RotaRun, WorkerAbsence
+from .models import CalendarToken, PinnedVisit, RotaRun, RotaWeights, WorkerAbsence
 
 
 def _office_of(by, provider) -> None:
@@ -176,6 +176,8 @@ def worker_mark_sick(
         ends_at = rota_day.to_aware(local_day, 24 * 60)
     if ends_at <= starts_at:
         raise ValidationError("The absence must end after it starts.")
+    if ends_at <= timezone.now():
+        raise ValidationError("That day is over: there is nothing left to cover.")
     return WorkerAbsence.objects.create(
         organisation_id=worker.organisation_id,
         worker=worker,
@@ -208,3 +210,16 @@ def now_minute(day: date) -> int | None:
 
 def day_after(day: date) -> date:
     return day + timedelta(days=1)
+
+
+@transaction.atomic
+def rota_weights_set(*, by, provider, values: dict) -> RotaWeights:
+    """The provider's weights for its soft goals (every later run uses them)."""
+    _office_of(by, provider)
+    bad = [k for k, v in values.items() if k not in RotaWeights.FIELDS or v is None or v < 0]
+    if bad:
+        raise ValidationError(f"Weights must be zero or more: {', '.join(sorted(bad))}.")
+    weights, _ = RotaWeights.objects.update_or_create(
+        organisation=provider, defaults={**values, "changed_by": by, "changed_at": timezone.now()}
+    )
+    return weights

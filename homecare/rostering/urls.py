@@ -6,6 +6,7 @@ app_name = "rostering"
 urlpatterns = [
     path("", views.rota_day, name="day"),
     path("runs/", views.run_request, name="run_request"),
+    path("weights/", views.weights, name="weights"),
     path("runs/<uuid:pk>/", views.run_detail, name="run"),
     path("runs/<uuid:pk>/accept/", views.run_accept, name="run_accept"),
     path("runs/<uuid:pk>/discard/", views.run_discard, name="run_discard"),

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from homecare.core import access
 
 from . import calendar, selectors, services
-from .day import load_day
-from .forms import MoveForm, RunForm
-from .models import CalendarToken, RotaRun
+from .day import load_day, to_aware
+from .forms import MoveForm, RunForm, WeightsForm
+from .models import CalendarToken, RotaRun, RotaWeights
 
 
 def _office(request):
@@ -215,17 +215,22 @@ def worker_route(request, pk):
 @login_required
 @require_POST
 def worker_sick(request, pk):
+    """Off sick for the rest of today, or for the whole of a later day."""
     _office(request)
     worker = access.get_or_404(access.workers_for(request.user), pk=pk)
     day = _day(request)
+    today = timezone.localdate()
+    starts_at = timezone.now() if day == today else to_aware(day, 0)
     try:
-        services.worker_mark_sick(by=request.user, worker=worker)
+        services.worker_mark_sick(
+            by=request.user, worker=worker, starts_at=starts_at, ends_at=to_aware(day, 24 * 60)
+        )
     except ValidationError as exc:
         _say(request, exc)
     else:
+        when = "the rest of today" if day == today else day.strftime("%A %-d %B")
         messages.success(
-            request,
-            f"{worker} is off sick for the rest of today. Repair today to cover the visits.",
+            request, f"{worker} is off sick for {when}. Repair the day to cover their visits."
         )
     return redirect(_rota_url(day))
 
@@ -239,3 +244,21 @@ def worker_calendar(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="rota.ics"'
     return response
+
+
+@login_required
+def weights(request):
+    """The provider's weights for the optimizer's soft goals."""
+    provider = _office(request)
+    current = RotaWeights.objects.filter(organisation=provider).first()
+    form = WeightsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in RotaWeights.FIELDS}
+        try:
+            services.rota_weights_set(by=request.user, provider=provider, values=values)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Weights saved: the next run uses them.")
+            return redirect("rostering:weights")
+    return render(request, "rostering/weights.html", {"form": form, "current": current})

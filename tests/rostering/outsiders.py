@@ -18,6 +18,7 @@ DETAIL_ROUTES = {
 LIST_ROUTES = {
     "rostering:day": "Aishwarya",
     "rostering:run_request": None,
+    "rostering:weights": None,
 }
 OPEN_ROUTES = {"rostering:calendar"}
 ONE_SIDED = {"rostering:day": "office"}

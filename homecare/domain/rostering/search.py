@@ -11,8 +11,8 @@ the average cost per visit to almost nothing over the time limit.
 
 from __future__ import annotations
 
+import heapq
 import math
-import os
 import random
 import time
 
@@ -23,9 +23,9 @@ from .engine import Engine
 
 NEIGHBOURS = 40
 #: Exactly timed candidates per insertion (after sorting by lower bound).
-MAX_EVALS = int(os.environ.get("ROSTER_MAX_EVALS", 50))
+MAX_EVALS = 50
 #: Best places per half considered when pairing up a double-handed visit.
-PAIR_TOP = int(os.environ.get("ROSTER_PAIR_TOP", 16))
+PAIR_TOP = 16
 
 
 class Search:
@@ -113,23 +113,26 @@ class Search:
         return True
 
     # ------------------------------------------------------------ ruin
-    def _neighbours(self):
+    def _neighbours_of(self, i: int) -> list[int]:
+        """The visits nearest visit i in place and time (worked out on first use)."""
         if self._neigh is None:
             e = self.e
-            V = len(e.visits)
-            first = [e.visit_tasks[vi][0] for vi in range(V)]
-            mid = [(e.te[t] + e.tl[t]) / 2 for t in first]
-            loc = [e.tloc[t] for t in first]
-            neigh = []
-            for i in range(V):
-                row = sorted(
-                    (e.T[loc[i]][loc[j]] + 0.5 * abs(mid[i] - mid[j]), j)
-                    for j in range(V)
-                    if j != i and not e.visits[j].pinned
-                )
-                neigh.append([j for _, j in row[:NEIGHBOURS]])
-            self._neigh = neigh
-        return self._neigh
+            first = [e.visit_tasks[vi][0] for vi in range(len(e.visits))]
+            self._mid = [(e.te[t] + e.tl[t]) / 2 for t in first]
+            self._loc = [e.tloc[t] for t in first]
+            self._free = [vi for vi in range(len(e.visits)) if not e.visits[vi].pinned]
+            self._neigh = {}
+        got = self._neigh.get(i)
+        if got is None:
+            row_t = self.e.T[self._loc[i]]
+            loc, mid, mi = self._loc, self._mid, self._mid[i]
+            got = heapq.nsmallest(
+                NEIGHBOURS,
+                (j for j in self._free if j != i),
+                key=lambda j: row_t[loc[j]] + 0.5 * abs(mid[j] - mi),
+            )
+            self._neigh[i] = got
+        return got
 
     def _ruin(self, q: int):
         """(visits to take out whole, single tasks to take out) for one iteration."""
@@ -147,14 +150,14 @@ class Search:
                 vi = rng.choice(halves)
                 return [], [rng.choice(e.visit_tasks[vi])]
         if mode < 0.55:
-            for j in self._neighbours()[seed]:
+            for j in self._neighbours_of(seed):
                 if len(out) >= q:
                     break
                 if j not in self.left and rng.random() < 0.8:
                     out.add(j)
         elif mode < 0.85:
             seen = set()
-            for j in [seed, *self._neighbours()[seed]]:
+            for j in [seed, *self._neighbours_of(seed)]:
                 if len(out) >= q:
                     break
                 t = e.visit_tasks[j][0]

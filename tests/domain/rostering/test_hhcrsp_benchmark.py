@@ -105,3 +105,14 @@ def test_the_optimizer_solves_the_toy_to_its_optimum():
     res = check(inst, to_json(inst, sol))
     assert res.errors == []
     assert res.cost == pytest.approx(111.333, abs=0.001)
+
+
+@needs_data
+def test_a_ten_client_instance_is_solved_to_its_proven_optimum():
+    """A1 (10 clients, 3 workers, 3 double-handed): the MIP-proven optimum 218.199."""
+    inst = read_json(FOLDER / "instances/mankowska/InstanzCPLEX_HCSRP_10_1.json")
+    problem = to_problem(inst)
+    sol = solve(problem, time_limit_s=10, seed=0)
+    res = check(inst, to_json(inst, sol))
+    assert res.errors == []
+    assert res.cost == pytest.approx(218.199, abs=0.01)
