@@ -190,16 +190,30 @@ class InvoiceLine(CareRecord):
     carry-forward, a hospital hold) with no visit. ``refs`` are the requirement
     IDs whose rule priced it; ``explanation`` says how, in words."""
 
+    # A county's month writes hundreds of thousands of lines: only the indexes
+    # the pages read by are kept (the invoice's lines in order, a visit's line).
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     position = models.PositiveIntegerField()
     individual = models.ForeignKey(
-        "people.Individual", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Individual",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     package = models.ForeignKey(
-        "packages.CarePackage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "packages.CarePackage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     visit = models.ForeignKey(
         "packages.Visit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
