@@ -60,8 +60,49 @@ def rows(invoice: Invoice, lines):
 def write(invoice: Invoice, lines) -> None:
     if connection.vendor == "postgresql":
         _copy(invoice, lines)
+    elif connection.vendor == "sqlite":
+        _insert_sqlite(invoice, lines)
     else:
         _bulk_create(invoice, lines)
+
+
+#: Columns holding a record's id (UUIDs are stored as 32 hex digits in SQLite).
+_IDS = frozenset(("id", "organisation_id", "invoice_id", "individual_id", "package_id", "visit_id"))
+
+
+def _insert_sqlite(invoice: Invoice, lines) -> None:
+    """Plain ``executemany`` with the values SQLite stores (as Django's own
+    adapters would give them): ids as hex, dates as ISO text, money as text."""
+    table = InvoiceLine._meta.db_table
+    sql = (
+        f'INSERT INTO "{table}" ({", ".join(COLUMNS)}) VALUES ({", ".join("%s" for _ in COLUMNS)})'
+    )
+    ids = [i for i, name in enumerate(COLUMNS) if name in _IDS]
+    created = COLUMNS.index("created_at")
+    day = COLUMNS.index("date")
+    money = [COLUMNS.index(name) for name in ("quantity", "unit_price", "amount")]
+
+    def adapted(row):
+        row = list(row)
+        for i in ids:
+            value = row[i]
+            if value is not None:
+                row[i] = (value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))).hex
+        row[created] = connection.ops.adapt_datetimefield_value(row[created])
+        row[day] = row[day].isoformat() if row[day] else None
+        for i in money:
+            row[i] = str(row[i])
+        return row
+
+    batch = []
+    with connection.cursor() as cursor:
+        for row in rows(invoice, lines):
+            batch.append(adapted(row))
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def _copy(invoice: Invoice, lines) -> None:
