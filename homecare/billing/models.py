@@ -190,19 +190,48 @@ class InvoiceLine(CareRecord):
     carry-forward, a hospital hold) with no visit. ``refs`` are the requirement
     IDs whose rule priced it; ``explanation`` says how, in words."""
 
+    # A county's month writes hundreds of thousands of lines: only the indexes
+    # the pages read by are kept (the invoice's lines in order, a visit's line),
+    # and only the invoice is a database constraint. The organisation, person,
+    # package and visit a line names are care records, never deleted (delete()
+    # refuses) and read in the same transaction that writes the line; checking
+    # each at commit took a third of a county run's database time.
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     position = models.PositiveIntegerField()
     individual = models.ForeignKey(
-        "people.Individual", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Individual",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     package = models.ForeignKey(
-        "packages.CarePackage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "packages.CarePackage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     visit = models.ForeignKey(
-        "packages.Visit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "packages.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     date = models.DateField(null=True, blank=True)
     description = models.CharField(max_length=200)

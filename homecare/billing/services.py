@@ -10,7 +10,6 @@ never edited: corrections are credit notes.
 from __future__ import annotations
 
 import calendar
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,11 +21,9 @@ from django.utils import timezone
 from homecare.domain.pricing import PricingError
 from homecare.organisations.models import Contract
 
+from . import lines as invoice_lines
 from . import pricing_inputs
 from .models import BillingPeriod, ContractRate, CreditNote, CreditNoteLine, Invoice, InvoiceLine
-
-#: Lines written to the database at a time.
-LINE_BATCH = 2000
 
 
 def _d(day: date) -> str:
@@ -225,46 +222,8 @@ def invoice_draft(*, by, contract: Contract, period: BillingPeriod) -> Invoice:
     invoice.computed_by = by
     invoice._history_user = by
     invoice.save()
-    _write_lines(invoice, priced.lines)
+    invoice_lines.write(invoice, priced.lines)
     return invoice
-
-
-def _uuid(value: str | None) -> uuid.UUID | None:
-    """A record's id, or None for the engine's own keys (``block:<contract>``)."""
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError:
-        return None
-
-
-def _write_lines(invoice: Invoice, lines) -> None:
-    batch: list[InvoiceLine] = []
-    for position, line in enumerate(lines, start=1):
-        batch.append(
-            InvoiceLine(
-                organisation_id=invoice.organisation_id,
-                invoice_id=invoice.pk,
-                position=position,
-                individual_id=_uuid(line.person_id),
-                package_id=_uuid(line.package_id),
-                visit_id=line.visit_id,
-                date=line.date,
-                description=line.description[:200],
-                quantity=line.quantity,
-                unit=line.quantity_unit,
-                minutes=line.minutes,
-                unit_price=line.unit_price,
-                amount=line.amount,
-                refs=list(line.refs),
-                explanation=line.explanation,
-                charge_person=line.charge_person,
-            )
-        )
-        if len(batch) >= LINE_BATCH:
-            InvoiceLine.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        InvoiceLine.objects.bulk_create(batch)
 
 
 # ---------------------------------------------------------------- the invoice's journey

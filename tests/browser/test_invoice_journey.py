@@ -10,14 +10,17 @@ import pytest
 from playwright.sync_api import expect
 
 from homecare.billing import services
+from tests.billing import conftest as billing
 from tests.browser.conftest import FAILURES_DIR
 from tests.browser.pages import new_page, screenshot, sign_in
-from tests.billing.conftest import (  # noqa: F401  (the fixtures)
-    block,
-    dates,
-    delivered,
-    period,
-    rate,
+
+# The billing worlds' fixtures (tests/billing/conftest.py), here too.
+dates, rate, delivered, period, block = (
+    billing.dates,
+    billing.rate,
+    billing.delivered,
+    billing.period,
+    billing.block,
 )
 
 
