@@ -6,7 +6,9 @@ never through ``Visit.objects`` directly. Today a visit's record is the
 ``packages.Visit`` row: ``completed`` means delivered, and the planned times
 stand for the actual ones. Electronic call monitoring (the ``visits`` app)
 plugs its check-in and check-out times in with :func:`register_actuals`; the
-journey app plugs hospital admissions in with :func:`register_hospital_holds`.
+journey app plugs hospital admissions in with :func:`register_hospital_holds`
+and the visits an admission cancelled but are still paid with
+:func:`register_held_visits` (LAN-HC-6.1).
 
 A completed visit whose actuals have a check-in and no check-out comes back
 with ``actual_end=None``: the pricing engine refuses it ("no check-out").
@@ -18,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from django.db.models import Q
 
 from homecare.domain.pricing import DeliveredVisit, HospitalAdmission
 from homecare.packages.models import Visit
@@ -51,6 +55,7 @@ class DeliveryRecord:
     workers: int
     kind: str
     status: str
+    hospital_hold: bool = False
 
     @property
     def delivered(self) -> bool:
@@ -73,6 +78,7 @@ class DeliveryRecord:
             workers=self.workers,
             kind=PRICING_KIND.get(self.kind, self.kind),
             planned_start=self.planned_start,
+            hospital_hold=self.hospital_hold,
         )
 
 
@@ -85,8 +91,12 @@ def _minutes(delta) -> int:
 ActualsSource = Callable[[list[str]], dict[str, tuple[datetime, datetime | None]]]
 #: (contract id, first day, last day) -> hospital admissions in or overlapping the span
 HoldsSource = Callable[[str, date, date], Iterable[HospitalAdmission]]
+#: (contract id, first day, last day) -> ids of visits a hospital admission
+#: cancelled that are still paid (LAN-HC-6.1)
+HeldSource = Callable[[str, date, date], set[str]]
 _ACTUALS: list[ActualsSource] = []
 _HOLDS: list[HoldsSource] = []
+_HELD: list[HeldSource] = []
 
 
 def register_actuals(source: ActualsSource) -> ActualsSource:
@@ -113,6 +123,19 @@ def unregister_hospital_holds(source: HoldsSource) -> None:
         _HOLDS.remove(source)
 
 
+def register_held_visits(source: HeldSource) -> HeldSource:
+    """Visits cancelled by a hospital admission that are still paid: they are
+    priced as held (on their planned minutes) for the contract's period."""
+    if source not in _HELD:
+        _HELD.append(source)
+    return source
+
+
+def unregister_held_visits(source: HeldSource) -> None:
+    if source in _HELD:
+        _HELD.remove(source)
+
+
 _FIELDS = (
     "id",
     "package_id",
@@ -126,13 +149,16 @@ _FIELDS = (
 )
 
 
-def _visits(contract_id, first: date, last: date, statuses, package_ids=None):
+def _visits(contract_id, first: date, last: date, statuses, package_ids=None, held=()):
+    wanted = Q(status__in=statuses)
+    if held:
+        wanted |= Q(status=Visit.Status.CANCELLED, pk__in=list(held))
     qs = Visit.objects.filter(
+        wanted,
         archived_at__isnull=True,
         package__contract_id=contract_id,
         date__gte=first,
         date__lte=last,
-        status__in=statuses,
     )
     if package_ids is not None:
         qs = qs.filter(package_id__in=package_ids)
@@ -150,18 +176,21 @@ def deliveries(
         if planned
         else [Visit.Status.COMPLETED]
     )
-    rows = _visits(contract_id, first, last, statuses, package_ids).iterator(chunk_size=CHUNK)
+    held: set[str] = set()
+    for source in _HELD:
+        held |= source(str(contract_id), first, last)
+    rows = _visits(contract_id, first, last, statuses, package_ids, held).iterator(chunk_size=CHUNK)
     batch: list[tuple] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= CHUNK:
-            yield from _records(batch, planned)
+            yield from _records(batch, planned, held)
             batch = []
     if batch:
-        yield from _records(batch, planned)
+        yield from _records(batch, planned, held)
 
 
-def _records(rows: list[tuple], planned: bool) -> Iterator[DeliveryRecord]:
+def _records(rows: list[tuple], planned: bool, held=frozenset()) -> Iterator[DeliveryRecord]:
     actuals: dict = {}
     if _ACTUALS and not planned:
         ids = [str(r[0]) for r in rows]
@@ -187,6 +216,7 @@ def _records(rows: list[tuple], planned: bool) -> Iterator[DeliveryRecord]:
             workers=workers,
             kind=kind,
             status=status,
+            hospital_hold=status == Visit.Status.CANCELLED and vid in held,
         )
 
 

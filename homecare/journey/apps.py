@@ -8,9 +8,14 @@ class JourneyConfig(AppConfig):
     label = "journey"
 
     def ready(self):
+        from homecare.billing import delivery
         from homecare.plans.deadlines import register
 
-        from . import deadlines, jobs  # noqa: F401  (registers the background jobs)
+        from . import billing, deadlines, jobs  # noqa: F401  (registers the background jobs)
+
+        # Billing pays the visits a hospital admission cancelled (LAN-HC-6.1).
+        delivery.register_hospital_holds(billing.admissions)
+        delivery.register_held_visits(billing.held_visit_ids)
 
         register(
             deadlines.journey_deadlines,
