@@ -24,6 +24,7 @@ from homecare.people.models import Contact, Individual
 from homecare.workforce.models import Availability, CareWorker, Skill
 
 from . import bulk, logins, monitoring, population, rostering, schedule
+from . import visits as visit_records
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
 
@@ -100,6 +101,7 @@ class _Builder:
             self._visits()
         self._rota()
         monitoring.build_calls(today=self.today)  # the live board's day so far (issue 6)
+        visit_records.build_records(today=self.today)  # what the phones recorded (issue 6)
 
     def _organisations(self) -> None:
         spec = self.spec
