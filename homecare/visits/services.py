@@ -19,6 +19,7 @@ from django.utils import timezone
 from homecare.core import access
 from homecare.domain import evv
 from homecare.monitoring import services as monitoring
+from homecare.notifications import events as council
 from homecare.packages.models import Visit
 
 from . import doses as dose_rules
@@ -385,6 +386,8 @@ def _visit_record_task(event, visit, worker, data):
         record.outcome, record.reason, record.event = outcome, reason, event
         record.worker, record.recorded_at = worker, event.occurred_at
         record.save(update_fields=["outcome", "reason", "event", "worker", "recorded_at"])
+    if outcome == TaskRecord.Outcome.REFUSED:
+        council.refusals_check(visit=visit)  # KENT-3.8.1: three refusals in a row
 
 
 def _visit_record_dose(event, visit, worker, data):
@@ -410,6 +413,8 @@ def _visit_record_dose(event, visit, worker, data):
         reason=reason,
         given_at=event.occurred_at if outcome == "given" else None,
     )
+    if outcome == DoseRecord.Outcome.REFUSED:
+        council.refusals_check(visit=visit)
 
 
 MAX_AMOUNT = Decimal("10000")
@@ -449,13 +454,30 @@ def _visit_record_finance(event, visit, worker, data):
 def _visit_record_incident(event, visit, worker, data):
     """An accident, incident, safeguarding concern or change in health (KENT-8.2.2)."""
     _checked_in(visit, worker)
-    Incident.objects.create(
+    incident = Incident.objects.create(
         **_part(event, visit, worker),
         individual_id=visit.individual_id,
         kind=_choice(data.payload, "kind", Incident.Kind),
         description=_text(data.payload, "description"),
         action_taken=_text(data.payload, "action_taken", required=False),
     )
+    if reported := TELL_THE_COUNCIL.get(incident.kind):
+        council.event_report(
+            by=worker.user,
+            package=visit.package,
+            kind=reported,
+            occurred_at=incident.recorded_at,
+            summary=incident.description,
+            event_key=f"incident:{incident.pk}",
+        )
+
+
+#: Incidents the council is told of (KENT-3.8.1, KENT-8.4.6): the kind of report each is.
+TELL_THE_COUNCIL = {
+    Incident.Kind.SAFEGUARDING: "safeguarding",
+    Incident.Kind.ACCIDENT: "emergency",
+    Incident.Kind.HEALTH: "deterioration",
+}
 
 
 def _visit_record_note(event, visit, worker, data):
