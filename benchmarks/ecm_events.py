@@ -354,15 +354,16 @@ def sustained(port, visits, *, seconds, clients, batch):
 def storm(port, visits, *, events_total, clients, seconds_limit):
     """Each event sent three times, the copies shuffled and raced."""
     pairs = visits[: events_total // 2]
-    batches = []
-    for i in range(0, len(pairs), 25):
-        chunk = pairs[i : i + 25]
-        by_token = {}
-        for visit_id, token in chunk:
-            by_token.setdefault(token, []).extend(
-                [event(visit_id, "check_in"), event(visit_id, "check_out")]
-            )
-        batches.extend(by_token.items())
+    by_token = {}
+    for visit_id, token in pairs:
+        by_token.setdefault(token, []).extend(
+            [event(visit_id, "check_in"), event(visit_id, "check_out")]
+        )
+    batches = [
+        (token, events[i : i + 50])
+        for token, events in by_token.items()
+        for i in range(0, len(events), 50)
+    ]
     sends = batches * 3
     random.Random(6).shuffle(sends)
     lock = threading.Lock()
@@ -506,7 +507,7 @@ def main() -> int:
     completed = CallRecord.objects.filter(visit_id__in=ids, status="completed").count()
     total = recorded.count()
     print(
-        f"replay storm: {args.storm:,} events sent 3 times ({sent:,} batches of up to 50, "
+        f"replay storm: {args.storm:,} events sent 3 times ({sent:,} requests of up to 50, "
         f"shuffled, {args.clients} clients) in {took:.1f} s: {results['accepted']:,} accepted "
         f"first time, {results['replayed']:,} answered as replays, {results['other']} refused, "
         f"{results['errors']} failed requests; recorded {total:,} events ({accepted:,} "
