@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -462,14 +463,17 @@ def _visit_record_incident(event, visit, worker, data):
         action_taken=_text(data.payload, "action_taken", required=False),
     )
     if reported := TELL_THE_COUNCIL.get(incident.kind):
-        council.event_report(
-            by=worker.user,
-            package=visit.package,
-            kind=reported,
-            occurred_at=incident.recorded_at,
-            summary=incident.description,
-            event_key=f"incident:{incident.pk}",
-        )
+        try:
+            council.event_report(
+                by=worker.user,
+                package=visit.package,
+                kind=reported,
+                occurred_at=incident.recorded_at,
+                summary=incident.description,
+                event_key=f"incident:{incident.pk}",
+            )
+        except ValidationError as exc:
+            raise _Refused(" ".join(exc.messages)) from None
 
 
 #: Incidents the council is told of (KENT-3.8.1, KENT-8.4.6): the kind of report each is.
