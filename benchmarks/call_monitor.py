@@ -296,9 +296,11 @@ def main() -> int:
     print(f"Load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
-    watches = build(args.visits, rng)
+    watches = reset(rng) if args.reuse else build(args.visits, rng)
+    maintain()
+    verb = "Reset" if args.reuse else "Built"
     print(
-        f"{'Reset' if args.reuse else 'Built'} {len(watches):,} visits with their call watches in {time.perf_counter() - t0:.1f} s"
+        f"{verb} {len(watches):,} visits with their call watches in {time.perf_counter() - t0:.1f} s"
     )
     events = plan_events(watches, rng)
     t0 = time.perf_counter()
