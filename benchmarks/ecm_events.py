@@ -292,7 +292,7 @@ def post(port: int, token: str, events: list[dict]) -> tuple[float, dict]:
 
     body = json.dumps({"sent_at": datetime.now(UTC).isoformat(), "events": events})
     started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
     try:
         conn.request(
             "POST",

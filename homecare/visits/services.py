@@ -305,6 +305,8 @@ def _visit_check_out(event, visit, worker, data):
     if mine.checked_out_at is not None:
         raise _Refused(f"You checked out at {_local(mine.checked_out_at)} already.")
     at = event.occurred_at
+    if mine.checked_in_at - evv.ORDER_TOLERANCE <= at < mine.checked_in_at:
+        at = event.occurred_at = mine.checked_in_at
     if at < mine.checked_in_at:
         raise _Refused(
             f"The check-out ({_local(at)}) is before your check-in "
