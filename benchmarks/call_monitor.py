@@ -16,6 +16,10 @@
    ``--every`` seconds (default 30, as the task runner runs it) the monitor's
    ``sweep()`` runs and is timed, including the notifications it raises and
    their delivery by email (locmem backend here).
+   Every simulated hour (and after the build) the watches are vacuumed and
+   analysed, untimed, as autovacuum would (it is off on this machine's
+   PostgreSQL; without statistics the planner ignores the ``alert_at`` index).
+   ``--reuse`` (PostgreSQL) skips the build and resets a previous run's watches.
 3. Then the worst case: every watch reset to *planned* and one sweep at
    23:59 over all N (a monitor that was off all day), without notifications:
    the set-based updates alone.
@@ -43,12 +47,12 @@ TARGET_S = 1.0
 DAY = datetime(2026, 11, 10, tzinfo=UTC)  # a Tuesday; UTC = London in November
 
 
-def setup_django(database_url: str | None) -> str:
+def setup_django(database_url: str | None, *, reuse: bool = False) -> str:
     tmp = None
     if not database_url:
         tmp = tempfile.mkdtemp(prefix="homecare-bench-monitor-")
         database_url = f"sqlite:///{tmp}/bench.sqlite3"
-    elif database_url.startswith("postgres"):
+    elif database_url.startswith("postgres") and not reuse:
         _fresh_postgres(database_url)
     os.environ.update(
         {
@@ -137,6 +141,46 @@ def build(n: int, rng: random.Random):
     return watches
 
 
+def maintain() -> None:
+    """VACUUM/ANALYZE the watches, as autovacuum would (untimed). The planner needs
+    statistics to use the ``alert_at`` index, and the day's updates leave dead rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE monitoring_callwatch")
+        else:
+            cursor.execute("ANALYZE")
+
+
+def reset(rng: random.Random):
+    """``--reuse``: the watches of a previous run, set back to the start of the day."""
+    from django.db import connection
+    from django.db.models import F
+
+    from homecare.monitoring.models import CallWatch
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM notifications_historicalnotification")
+        cursor.execute("DELETE FROM notifications_notification")
+        cursor.execute("DELETE FROM core_jobrun")
+    CallWatch.objects.update(
+        state="planned",
+        alert_at=F("ordered_at"),
+        started_at=None,
+        ended_at=None,
+        first_arrival_at=None,
+        late_at=None,
+        missed_at=None,
+        no_checkout_at=None,
+        sweep_token=None,
+        flags=[],
+        outcome="",
+        checkout_due_at=F("planned_end") + timedelta(minutes=45),
+    )
+    return list(CallWatch.objects.order_by("ordered_at", "pk"))
+
+
 def plan_events(watches, rng: random.Random):
     """(start or None, end or None) per watch, by the day's mix."""
     events = []
@@ -195,6 +239,8 @@ def replay(watches, events, every: int):
             CallWatch.objects.filter(pk__in=ended, state=calls.IN_PROGRESS).update(
                 state=calls.COMPLETED, ended_at=now, alert_at=None
             )
+        if now.minute == 0 and now.second == 0:
+            maintain()
         t0 = time.perf_counter()
         counts = monitor.sweep(now=now)
         timings.append(time.perf_counter() - t0)
@@ -217,6 +263,7 @@ def worst_case(n: int):
         CallWatch.objects.update(
             state=calls.PLANNED, alert_at=F("ordered_at"), started_at=None, ended_at=None
         )
+        maintain()
         t0 = time.perf_counter()
         counts = monitor.sweep(now=DAY + timedelta(hours=23, minutes=59), notify=False)
         elapsed = time.perf_counter() - t0
@@ -234,21 +281,26 @@ def main() -> int:
     parser.add_argument("--visits", type=int, default=100_000)
     parser.add_argument("--every", type=int, default=30, help="seconds between sweeps")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--reuse", action="store_true", help="PostgreSQL: reuse a previous run's visits"
+    )
     args = parser.parse_args()
     command = " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv])
     if os.environ.get("DATABASE_URL"):
         command = f"DATABASE_URL={shlex.quote(os.environ['DATABASE_URL'])} {command}"
     print(f"$ {command}")
-    database_url = setup_django(os.environ.get("DATABASE_URL"))
+    database_url = setup_django(os.environ.get("DATABASE_URL"), reuse=args.reuse)
     from django.db import connection
 
     print(f"Database: {connection.vendor} ({database_url.split('@')[-1]})")
     print(f"Load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
-    watches = build(args.visits, rng)
+    watches = reset(rng) if args.reuse else build(args.visits, rng)
+    maintain()
+    verb = "Reset" if args.reuse else "Built"
     print(
-        f"Built {len(watches):,} visits with their call watches in {time.perf_counter() - t0:.1f} s"
+        f"{verb} {len(watches):,} visits with their call watches in {time.perf_counter() - t0:.1f} s"
     )
     events = plan_events(watches, rng)
     t0 = time.perf_counter()

@@ -25,6 +25,7 @@ from homecare.workforce.models import Availability, CareWorker, Skill
 
 from . import billing as demo_billing
 from . import bulk, journey, logins, monitoring, plans, population, rostering, schedule
+from . import visits as visit_records
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
 
@@ -104,6 +105,7 @@ class _Builder:
         self.plan_counts = plans.build(self)  # plans, goals, reviews, records checks (issue 4)
         self.journey_counts = journey.build(self)  # changes, hospital stays, hand-backs (issue 4)
         monitoring.build_calls(today=self.today)  # the live board's day so far (issue 6)
+        visit_records.build_records(today=self.today)  # what the phones recorded (issue 6)
 
     def _organisations(self) -> None:
         spec = self.spec

@@ -23,8 +23,13 @@ from datetime import datetime, timedelta
 #: How far in the future (after correcting the phone's clock) an event may be
 #: stamped before it is refused: network time and a few seconds of drift.
 FUTURE_TOLERANCE = timedelta(minutes=5)
-#: A correction smaller than this is noise and is not applied.
-SKEW_IGNORED_BELOW = timedelta(seconds=2)
+#: A correction smaller than this is not applied: ``arrived - sent_at`` also holds the
+#: time the batch spent on the network and in the server's queue (seconds, under
+#: load tens of seconds), which is not the phone's clock being wrong.
+SKEW_IGNORED_BELOW = timedelta(minutes=2)
+#: A check-out stamped this little before the check-in is the two events' clock
+#: corrections differing, not a check-out before a check-in: it counts at the check-in.
+ORDER_TOLERANCE = timedelta(minutes=2)
 #: The methods a rulebook's ``visit.checkin_methods`` may list.
 METHODS = ("gps", "tag", "manual")
 

@@ -114,12 +114,6 @@ class CallWatch(CareRecord):
             arrival_together=self.arrival_together,
         )
 
-    @property
-    def is_red(self) -> bool:
-        return self.state in (calls.LATE, calls.MISSED) or bool(
-            self.outcome in ("void", "no_response")
-        )
-
 
 class CallPresence(models.Model):
     """One worker in (and out of) the home on a call: arrival and departure."""

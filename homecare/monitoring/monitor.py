@@ -35,46 +35,58 @@ from . import alerts
 from .models import CallWatch
 from .services import watches_ensure
 
+MOVES = ("cancelled", "missed", "late", "due", "no_checkout")
+
 
 def sweep(*, now: datetime | None = None, notify: bool = True) -> dict[str, int]:
-    """One pass over the due watches; returns how many moved to each state."""
+    """One pass over the due watches; returns how many moved to each state.
+
+    An idle sweep is one indexed read (``alert_at <= now``); otherwise each move
+    is one set-based conditional update over the due rows that names the states
+    it moves from.
+    """
     now = now or timezone.now()
+    due = CallWatch.objects.filter(alert_at__lte=now)
+    if not due.exists():
+        return dict.fromkeys(MOVES, 0)
     token = uuid.uuid4()
     with transaction.atomic():
-        due = CallWatch.objects.filter(alert_at__lte=now)
-        counts = {
-            "cancelled": due.filter(state__in=calls.WAITING)
-            .filter(Q(visit__status=calls.CANCELLED) | Q(visit__archived_at__isnull=False))
-            .update(state=calls.CANCELLED, alert_at=None, updated_at=now),
-            "missed": due.filter(state__in=calls.WAITING, missed_due_at__lte=now).update(
-                state=calls.MISSED,
-                missed_at=F("missed_due_at"),
-                alert_at=None,
-                sweep_token=token,
-                updated_at=now,
-            ),
-            "late": due.filter(state__in=(calls.PLANNED, calls.DUE), late_due_at__lte=now).update(
-                state=calls.LATE,
-                late_at=F("late_due_at"),
-                alert_at=F("missed_due_at"),
-                sweep_token=token,
-                updated_at=now,
-            ),
-            "due": due.filter(state=calls.PLANNED, ordered_at__lte=now).update(
-                state=calls.DUE, alert_at=F("late_due_at"), updated_at=now
-            ),
-            "no_checkout": due.filter(state=calls.IN_PROGRESS, checkout_due_at__lte=now).update(
-                no_checkout_at=now, alert_at=None, updated_at=now
-            ),
-        }
+        counts = _move_due(due, now=now, token=token)
         if notify and counts["missed"]:
-            moved = CallWatch.objects.filter(sweep_token=token, state=calls.MISSED)
-            moved = moved.select_related(
+            missed = CallWatch.objects.filter(sweep_token=token, state=calls.MISSED)
+            missed = missed.select_related(
                 "visit__individual", "visit__package__contract", "organisation", "council"
             )
-            for watch in moved.iterator(chunk_size=500):
+            for watch in missed.iterator(chunk_size=500):
                 alerts.call_missed(watch)
     return counts
+
+
+def _move_due(due, *, now: datetime, token) -> dict[str, int]:
+    return {
+        "cancelled": due.filter(state__in=calls.WAITING)
+        .filter(Q(visit__status=calls.CANCELLED) | Q(visit__archived_at__isnull=False))
+        .update(state=calls.CANCELLED, alert_at=None, updated_at=now),
+        "missed": due.filter(state__in=calls.WAITING, missed_due_at__lte=now).update(
+            state=calls.MISSED,
+            missed_at=F("missed_due_at"),
+            alert_at=None,
+            sweep_token=token,
+            updated_at=now,
+        ),
+        "late": due.filter(state__in=(calls.PLANNED, calls.DUE), late_due_at__lte=now).update(
+            state=calls.LATE,
+            late_at=F("late_due_at"),
+            alert_at=F("missed_due_at"),
+            updated_at=now,
+        ),
+        "due": due.filter(state=calls.PLANNED, ordered_at__lte=now).update(
+            state=calls.DUE, alert_at=F("late_due_at"), updated_at=now
+        ),
+        "no_checkout": due.filter(state=calls.IN_PROGRESS, checkout_due_at__lte=now).update(
+            no_checkout_at=now, alert_at=None, updated_at=now
+        ),
+    }
 
 
 def watch_days(*, now: datetime | None = None) -> int:

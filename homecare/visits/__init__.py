@@ -1,1 +1,31 @@
-"""Visits as they happen: electronic call monitoring, the care worker's phone app, visit records, the live board (issue 6)."""
+"""Visits as they happen: the care worker's phone app, electronic call monitoring
+(ECM) and the visit record (issue 6).
+
+Models other apps may read (names and fields kept stable; ``homecare/visits/models.py``):
+
+- ``VisitEvent``: the append-only log of what phones sent. ``idempotency_key``
+  (unique), ``visit``, ``worker``, ``kind`` (check_in, check_out, task,
+  medication, finance, incident, note), ``device_at`` / ``sent_at`` (the
+  phone's clock), ``received_at`` / ``occurred_at`` (the server's),
+  ``latitude``, ``longitude``, ``accuracy_metres``, ``distance_metres``,
+  ``method`` (gps, tag, manual), ``payload``, ``outcome`` (accepted, rejected)
+  with ``reason``, ``needs_approval`` / ``approved_by`` / ``approved_at``.
+- ``CallRecord`` (``visit.call``): the verified call, with the six EVV data
+  elements: ``service_type``, ``individual``, ``date``, ``latitude`` /
+  ``longitude`` / ``address``, workers (``CallWorker``: ``checked_in_at``,
+  ``checked_out_at`` each) and ``started_at`` (first in), ``care_started_at``
+  (the care timer, both in on a double-handed visit, KENT-3.3.7),
+  ``ended_at``; ``status`` waiting, in_progress, completed.
+- The visit record: ``TaskRecord`` (``visit``, ``task``, ``outcome`` done,
+  not_done, refused, ``reason``), ``Medication`` (a person's schedule:
+  ``times`` as "HH:MM") -> ``MedicationDose`` (due on a visit) ->
+  ``DoseRecord`` (``outcome`` given, refused, not_given), ``FinancialTransaction``,
+  ``Incident``, ``VisitNote`` (``for_next_worker``, ``shared_with_person``).
+- ``HomeProfile``: per provider and person, the home's tag code, access notes
+  and key safety information.
+
+Writes: ``homecare.visits.services`` (``visit_check_in``, ``visit_check_out``,
+``visit_record_task``, ``visit_record_dose``, ... and ``event_record`` for the
+API). Check-in and check-out call ``homecare.monitoring.services.call_started``
+/ ``call_ended`` in the same transaction.
+"""

@@ -215,3 +215,27 @@ def exceptions_for(user):
         .select_related("visit__individual", "worker")
         .order_by("-received_at")
     )
+
+
+def visit_record(visit) -> dict:
+    """Everything recorded about one visit, for its record page."""
+    from .models import CallRecord, FinancialTransaction, Incident, VisitEvent
+
+    call = CallRecord.objects.filter(visit=visit).first()
+    return {
+        "visit": visit,
+        "call": call,
+        "call_workers": list(
+            CallWorker.objects.filter(call=call).select_related("worker") if call else []
+        ),
+        "events": list(
+            VisitEvent.objects.filter(visit=visit).select_related("worker").order_by("received_at")
+        ),
+        "tasks": list(TaskRecord.objects.filter(visit=visit).select_related("worker")),
+        "doses": list(
+            DoseRecord.objects.filter(visit=visit).select_related("dose__medication", "worker")
+        ),
+        "money": list(FinancialTransaction.objects.filter(visit=visit).select_related("worker")),
+        "incidents": list(Incident.objects.filter(visit=visit).select_related("worker")),
+        "notes": list(VisitNote.objects.filter(visit=visit).select_related("worker")),
+    }

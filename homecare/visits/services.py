@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from homecare.core import access
 from homecare.domain import evv
 from homecare.monitoring import services as monitoring
+from homecare.notifications import events as council
 from homecare.packages.models import Visit
 
 from . import doses as dose_rules
@@ -155,14 +157,19 @@ def _event_service(handler):
                 raise _Refused(timing.refused)
             # One writer per visit at a time: two workers of a double-handed call
             # checking in together are serialised here.
-            visit = Visit.objects.select_for_update().get(pk=visit.pk)
+            visit = (
+                Visit.objects.select_for_update(of=("self",))
+                .select_related("package__contract", "individual")
+                .get(pk=visit.pk)
+            )
             if not visit.assignments.filter(worker=worker).exists():
                 raise _Refused(NOT_ON_ROTA + " The office has been told.")
             if visit.status == Visit.Status.CANCELLED:
                 raise _Refused("This visit was cancelled: nothing can be recorded against it.")
             with transaction.atomic():
-                event.save()
                 handler(event, visit, worker, data)
+                if event._state.adding:
+                    event.save()
         except _Refused as refused:
             event.outcome, event.reason = VisitEvent.Outcome.REJECTED, refused.reason
             event.needs_approval = False
@@ -186,9 +193,13 @@ def _payload_for_log(data: EventInput) -> dict:
 
 def _verify(event: VisitEvent, visit: Visit, data: EventInput) -> None:
     rules = visit.package.contract.rules()
-    profile = HomeProfile.objects.filter(
-        organisation_id=visit.organisation_id, individual_id=visit.individual_id
-    ).first()
+    profile = (
+        HomeProfile.objects.filter(
+            organisation_id=visit.organisation_id, individual_id=visit.individual_id
+        ).first()
+        if data.method == "tag"
+        else None
+    )
     person = visit.individual
     position = (
         (float(data.latitude), float(data.longitude))
@@ -210,7 +221,6 @@ def _verify(event: VisitEvent, visit: Visit, data: EventInput) -> None:
     if not result.verified and not result.needs_approval:
         raise _Refused(result.reason)
     event.needs_approval = result.needs_approval
-    event.save(update_fields=["distance_metres", "needs_approval"])
 
 
 def _monitor(name: str, **kwargs) -> None:
@@ -239,6 +249,17 @@ def _visit_check_in(event, visit, worker, data):
     _verify(event, visit, data)
     at = event.occurred_at
     person = visit.individual
+    arrivals = [at, *(call.workers.values_list("checked_in_at", flat=True) if call else [])]
+    together = visit.package.contract.rules().value("visit.double_handed_arrival_together")
+    timer = evv.care_timer_start(
+        workers_required=visit.workers_required if together else 1, arrivals=arrivals
+    )
+    state = {
+        "started_at": min(arrivals),
+        "care_started_at": timer,
+        "status": CallRecord.Status.IN_PROGRESS if timer else CallRecord.Status.WAITING,
+        "needs_approval": bool(call and call.needs_approval) or event.needs_approval,
+    }
     if call is None:
         call = CallRecord.objects.create(
             organisation_id=visit.organisation_id,
@@ -251,10 +272,13 @@ def _visit_check_in(event, visit, worker, data):
             address=", ".join(
                 p for p in [person.address_line_1, person.town, person.postcode] if p
             ),
-            status=CallRecord.Status.WAITING,
-            started_at=at,
+            **state,
         )
         dose_rules.ensure_doses(visit)
+    else:
+        for name, value in state.items():
+            setattr(call, name, value)
+        call.save(update_fields=list(state))
     CallWorker.objects.create(
         organisation_id=visit.organisation_id,
         call=call,
@@ -262,16 +286,6 @@ def _visit_check_in(event, visit, worker, data):
         checked_in_at=at,
         check_in_method=event.method,
     )
-    arrivals = list(call.workers.values_list("checked_in_at", flat=True))
-    together = visit.package.contract.rules().value("visit.double_handed_arrival_together")
-    needed = visit.workers_required if together else 1
-    call.started_at = min(arrivals)
-    call.care_started_at = evv.care_timer_start(workers_required=needed, arrivals=arrivals)
-    call.status = (
-        CallRecord.Status.IN_PROGRESS if call.care_started_at else CallRecord.Status.WAITING
-    )
-    call.needs_approval = call.needs_approval or event.needs_approval
-    call.save(update_fields=["started_at", "care_started_at", "status", "needs_approval"])
     _monitor("call_started", visit=visit, worker=worker, at=at)
 
 
@@ -291,6 +305,8 @@ def _visit_check_out(event, visit, worker, data):
     if mine.checked_out_at is not None:
         raise _Refused(f"You checked out at {_local(mine.checked_out_at)} already.")
     at = event.occurred_at
+    if mine.checked_in_at - evv.ORDER_TOLERANCE <= at < mine.checked_in_at:
+        at = event.occurred_at = mine.checked_in_at
     if at < mine.checked_in_at:
         raise _Refused(
             f"The check-out ({_local(at)}) is before your check-in "
@@ -346,6 +362,8 @@ def _choice(payload: dict, name: str, choices) -> str:
 
 
 def _part(event, visit, worker) -> dict:
+    if event._state.adding:
+        event.save()
     return {
         "organisation_id": visit.organisation_id,
         "visit": visit,
@@ -371,6 +389,8 @@ def _visit_record_task(event, visit, worker, data):
         record.outcome, record.reason, record.event = outcome, reason, event
         record.worker, record.recorded_at = worker, event.occurred_at
         record.save(update_fields=["outcome", "reason", "event", "worker", "recorded_at"])
+    if outcome == TaskRecord.Outcome.REFUSED:
+        council.refusals_check(visit=visit)  # KENT-3.8.1: three refusals in a row
 
 
 def _visit_record_dose(event, visit, worker, data):
@@ -396,6 +416,8 @@ def _visit_record_dose(event, visit, worker, data):
         reason=reason,
         given_at=event.occurred_at if outcome == "given" else None,
     )
+    if outcome == DoseRecord.Outcome.REFUSED:
+        council.refusals_check(visit=visit)
 
 
 MAX_AMOUNT = Decimal("10000")
@@ -435,13 +457,33 @@ def _visit_record_finance(event, visit, worker, data):
 def _visit_record_incident(event, visit, worker, data):
     """An accident, incident, safeguarding concern or change in health (KENT-8.2.2)."""
     _checked_in(visit, worker)
-    Incident.objects.create(
+    incident = Incident.objects.create(
         **_part(event, visit, worker),
         individual_id=visit.individual_id,
         kind=_choice(data.payload, "kind", Incident.Kind),
         description=_text(data.payload, "description"),
         action_taken=_text(data.payload, "action_taken", required=False),
     )
+    if reported := TELL_THE_COUNCIL.get(incident.kind):
+        try:
+            council.event_report(
+                by=worker.user,
+                package=visit.package,
+                kind=reported,
+                occurred_at=incident.recorded_at,
+                summary=incident.description,
+                event_key=f"incident:{incident.pk}",
+            )
+        except ValidationError as exc:
+            raise _Refused(" ".join(exc.messages)) from None
+
+
+#: Incidents the council is told of (KENT-3.8.1, KENT-8.4.6): the kind of report each is.
+TELL_THE_COUNCIL = {
+    Incident.Kind.SAFEGUARDING: "safeguarding",
+    Incident.Kind.ACCIDENT: "emergency",
+    Incident.Kind.HEALTH: "deterioration",
+}
 
 
 def _visit_record_note(event, visit, worker, data):

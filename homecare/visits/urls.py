@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/rota/", api.rota, name="api_rota"),
     path("api/events/", api.events, name="api_events"),
     path("exceptions/", views.exceptions, name="exceptions"),
+    path("<uuid:pk>/record/", views.record, name="record"),
     path("events/<uuid:pk>/approve/", views.approve, name="approve"),
 ]

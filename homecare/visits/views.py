@@ -58,3 +58,16 @@ def approve(request, pk):
     else:
         messages.success(request, "Approved.")
     return redirect("visits:exceptions")
+
+
+@login_required
+def record(request, pk):
+    """A visit's record as it stands for audit: the verified call with the six EVV
+    data elements, every event the phones sent (accepted or refused), tasks, the
+    MAR, money, incidents and notes. The provider's office and the council."""
+    if access.side(request.user) not in ("office", "council"):
+        raise Http404
+    visit = access.get_or_404(
+        access.visits_for(request.user).select_related("individual", "package"), pk=pk
+    )
+    return render(request, "visits/record.html", selectors.visit_record(visit))

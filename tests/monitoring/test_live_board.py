@@ -169,3 +169,19 @@ def test_the_council_sees_the_late_and_missed_calls_on_its_contracts(world, logi
 @pytest.mark.parametrize("who", ["worker", "daughter", "broker"])
 def test_the_board_is_for_the_provider_office_only(world, login, board_day, who):
     assert login(world[who]).get(reverse("monitoring:board")).status_code == 404
+
+
+def test_a_bad_outcome_or_a_long_note_is_refused_and_changes_nothing(world, login, board_day):
+    watch = CallWatch.objects.get(visit=board_day["late"])
+    client = login(world["coordinator"])
+    response = client.post(
+        reverse("monitoring:not_delivered", args=[watch.pk]), {"outcome": "nonsense"}, follow=True
+    )
+    assert "Choose what happened: no response or void call." in response.content.decode()
+    response = client.post(
+        reverse("monitoring:call_ahead", args=[watch.pk]), {"note": "x" * 501}, follow=True
+    )
+    assert "The note is too long" in response.content.decode()
+    watch.refresh_from_db()
+    assert (watch.outcome, watch.called_ahead_at, watch.state) == ("", None, "late")
+    assert not Notification.objects.filter(kind__in=["no_response", "void_call"]).exists()

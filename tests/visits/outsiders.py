@@ -6,6 +6,7 @@ from django.utils import timezone
 
 DETAIL_ROUTES = {
     "visits:approve": ("manual_check_in", {}, "post"),
+    "visits:record": ("visit", {}, "get"),
 }
 LIST_ROUTES = {
     "visits:app": None,  # the shell: no personal data; the rota comes from the API

@@ -145,3 +145,28 @@ def test_the_app_shell_and_its_service_worker(ward, login):
     assert "visits/app.js" in sw.content.decode()
     manifest = json.loads(client.get(reverse("visits:manifest")).content)
     assert manifest["start_url"] == "/visits/app/" and manifest["display"] == "standalone"
+
+
+def test_the_visit_record_stands_an_audit(ward, login, nine):
+    """KENT-8.2.1: date and time, support given; the six EVV data elements."""
+    worker = login(ward["worker"])
+    _post(
+        worker,
+        [
+            _event(ward["visit"]),
+            _event(ward["visit"], "task", payload={"task": "Personal care", "outcome": "done"}),
+            _event(ward["visit"], "check_out"),  # refused: two doses are due
+        ],
+    )
+    for who in ("coordinator", "broker"):
+        page = login(ward[who]).get(reverse("visits:record", kwargs={"pk": ward["visit"].pk}))
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "Personal care: <strong>Done</strong>" in text
+        assert "Record each dose due on this visit" in text and "Check in · GPS" in text
+    assert (
+        login(ward["worker"])
+        .get(reverse("visits:record", kwargs={"pk": ward["visit"].pk}))
+        .status_code
+        == 404
+    )

@@ -179,3 +179,19 @@ def test_a_phone_with_a_fast_clock_is_not_in_the_future(ward, nine, send):
     fast = timedelta(days=2)
     event = send("worker", "check_in", device_at=nine + fast, sent_at=nine + fast)
     assert event.outcome == "accepted" and event.occurred_at == nine
+
+
+def test_queueing_delay_is_not_taken_for_a_wrong_clock(ward, nine, send):
+    """A batch that waited 40 s in a queue is not a phone 40 s slow; and a check-out
+    whose correction differs a little from the check-in's counts at the check-in."""
+    event = send(
+        "worker",
+        "check_in",
+        device_at=nine - timedelta(seconds=41),
+        sent_at=nine - timedelta(seconds=40),
+    )
+    assert event.skew_seconds == 0 and event.occurred_at == nine - timedelta(seconds=41)
+    _record_doses(send, ward)
+    out = send("worker", "check_out", device_at=nine - timedelta(seconds=70))
+    assert out.outcome == "accepted", out.reason
+    assert CallWorker.objects.get().checked_out_at == nine - timedelta(seconds=41)

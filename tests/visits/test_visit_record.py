@@ -163,3 +163,60 @@ def test_records_sent_after_check_out_still_count(ward, inside, send):
     with time_machine.travel(inside + timedelta(minutes=30), tick=False):
         send("worker", "check_out")
         assert send("worker", "note", text="Forgot to say: bins out").outcome == "accepted"
+
+
+def test_a_safeguarding_concern_is_told_to_the_council_once(ward, inside, send):
+    """KENT-3.8.1, KENT-8.4.6: safeguarding concerns and emergencies reach the council."""
+    from homecare.notifications.models import Notification
+
+    key = "incident-1"
+    for _ in range(2):
+        event = send(
+            "worker",
+            "incident",
+            key=key,
+            kind="safeguarding",
+            description="Bruising on both arms; says her nephew grabbed her",
+        )
+        assert event.outcome == "accepted"
+    notice = Notification.objects.get()
+    assert notice.kind == "safeguarding" and notice.event_key.startswith("incident:")
+
+
+def test_a_task_refused_three_visits_in_a_row_tells_the_council(ward, send):
+    """KENT-3.8.1: refusals three or more times in consecutive visits."""
+    from homecare.notifications.models import Notification
+    from homecare.packages import services as package_services
+
+    person, package = ward["person"], ward["package"]
+    visits = [ward["visit"]]
+    for days in (1, 2):
+        day = ward["visit"].date + timedelta(days=days)
+        visit = package.visits.filter(date=day).first()
+        if visit is None:
+            package_services.pattern_entry_add(
+                by=ward["coordinator"],
+                package=package,
+                weekdays=[day.weekday()],
+                start_time=ward["visit"].planned_start.astimezone().time().replace(second=0),
+                end_time=(ward["visit"].planned_end).astimezone().time().replace(second=0),
+                tasks=["Personal care"],
+            )
+            visit = package.visits.get(date=day)
+        package_services.visit_assign_workers(
+            by=ward["coordinator"], visit=visit, workers=[ward["care_worker"]]
+        )
+        visits.append(visit)
+    assert person
+    for visit in visits:
+        with time_machine.travel(visit.planned_start, tick=False):
+            send("worker", "check_in", visit=visit)
+            send(
+                "worker",
+                "task",
+                visit=visit,
+                task="Personal care",
+                outcome="refused",
+                reason="Did not want a wash",
+            )
+    assert Notification.objects.filter(kind__icontains="refus").count() == 1
