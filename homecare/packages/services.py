@@ -221,20 +221,23 @@ def visits_regenerate(
             package_id__in=ids, planned_start__gt=now, status=Visit.Status.PLANNED
         )
     }
-    cancelled = {
+    # Slots already taken by a visit that is no longer planned: a cancelled one
+    # (restored only when asked), or one already completed or missed (untouched).
+    taken = {
         (v.pattern_entry_id, v.date): v
-        for v in Visit.objects.filter(
-            package_id__in=ids, planned_start__gt=now, status=Visit.Status.CANCELLED
+        for v in Visit.objects.filter(package_id__in=ids, planned_start__gt=now).exclude(
+            status=Visit.Status.PLANNED
         )
         if (v.pattern_entry_id, v.date) in wanted and (v.pattern_entry_id, v.date) not in existing
     }
+    cancelled = {key: v for key, v in taken.items() if v.status == Visit.Status.CANCELLED}
     package_by_id = {p.pk: p for p in packages}
     result = Regeneration()
     to_create, to_update, to_cancel = [], [], []
     for key, (entry, occ) in wanted.items():
         visit = existing.pop(key, None)
-        if visit is None and key in cancelled:
-            if not restore_cancelled:
+        if visit is None and key in taken:
+            if not (restore_cancelled and key in cancelled):
                 continue
             visit = cancelled[key]
             visit.status = Visit.Status.PLANNED

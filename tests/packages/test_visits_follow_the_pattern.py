@@ -178,6 +178,21 @@ def test_a_visit_cancelled_on_its_own_stays_cancelled_when_the_pattern_is_regene
 
 
 @time_machine.travel(at(MONDAY, 6), tick=False)
+def test_a_visit_already_done_keeps_its_slot_whatever_the_clock_of_the_regeneration(
+    package, coordinator
+):
+    """A call checked out early, before its planned start, is not planned again."""
+    services.pattern_entry_add(
+        by=coordinator, package=package, weekdays=[0], start_time=time(9), end_time=time(9, 30)
+    )
+    visit = package.visits.order_by("planned_start").first()
+    Visit.objects.filter(pk=visit.pk).update(status="completed")
+    result = services.visits_regenerate(packages=[package], restore_cancelled=True)
+    assert (result.created, result.updated, result.cancelled) == (0, 0, 0)
+    assert Visit.objects.get(pk=visit.pk).status == "completed"
+
+
+@time_machine.travel(at(MONDAY, 6), tick=False)
 def test_a_closed_package_cannot_be_reactivated(package, coordinator):
     services.package_transition(
         by=coordinator, package=package, to_status="ceased", effective_on=MONDAY
