@@ -14,6 +14,8 @@ times, which an insertion can only push later), so few are timed.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from numba import njit
 
@@ -47,8 +49,8 @@ def pack(e):
         [e.w_travel, e.w_late, e.w_max, e.w_balance, e.w_leg, allow, e.w_unassigned],
         dtype=np.float64,
     )
-    f = lambda x: np.array(x, dtype=np.float64)  # noqa: E731
-    i = lambda x: np.array(x, dtype=np.int64)  # noqa: E731
+    f = partial(np.array, dtype=np.float64)
+    i = partial(np.array, dtype=np.int64)
     return (
         T,
         i(e.tloc),
