@@ -452,7 +452,11 @@ def insert_visit(a, b, R, rlen, route_of, pos_of, start, S, base, blink, max_eva
             _del(R, rlen, route_of, k, j)
         if bk < 0:
             return INF
+        rca = route_cost(bk, R, rlen, S)[0]
         _ins(R, rlen, route_of, bk, bj, a)
+        c = _eval(
+            R, rlen, route_of, pos_of, start, tmp, S, base, tmax, bk, bj, rca, -1, -1, 0.0, fk, wk
+        )
     else:
         lb_ = np.empty(cap)
         kb = np.empty(cap, np.int64)
@@ -518,11 +522,19 @@ def insert_visit(a, b, R, rlen, route_of, pos_of, start, S, base, blink, max_eva
             _del(R, rlen, route_of, ka[x], ja[x])
         if bk < 0:
             return INF
+        rca = route_cost(bk, R, rlen, S)[0]
+        rcb = route_cost(bk2, R, rlen, S)[0]
         _ins(R, rlen, route_of, bk, bj, a)
         _ins(R, rlen, route_of, bk2, bj2, b)
+        c = _eval(
+            R, rlen, route_of, pos_of, start, tmp, S, base, tmax, bk, bj, rca, bk2, bj2, rcb, fk, wk
+        )
+    # the chosen place timed again: take over the times it changed
+    for k in range(K):
+        for i in range(fk[k], rlen[k]):
+            start[R[k, i]] = tmp[R[k, i]]
     reindex(R, rlen, route_of, pos_of)
-    schedule(R, rlen, route_of, start, S)
-    return total(R, rlen, start, S)
+    return c
 
 
 @njit(cache=True)
