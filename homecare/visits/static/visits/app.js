@@ -25,6 +25,7 @@
   let again = false; // an event was queued while a batch was on its way
   let online = navigator.onLine;
   let signInNeeded = false;
+  const tagHelp = {}; // "<kind>-<visit id>" -> why the tag could not be read here
 
   function load(key, fallback) {
     try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch (e) { return fallback; }
@@ -78,6 +79,7 @@
     if (!navigator.onLine) { online = false; showSync(); return; }
     sending = true;
     again = false;
+    showSync(); // "Sending n…" until the server answers, not the last "All sent"
     try {
       while (queue.length) {
         const batch = queue.slice(0, BATCH);
@@ -237,6 +239,8 @@
     if (v.status === "cancelled") return html + '<div class="banner">This visit was cancelled.</div>';
     if (s.waiting) {
       html += `<div class="banner" id="waiting">Waiting for partner: care starts when ${esc(v.partners.join(", ") || "your partner")} is in.</div>`;
+    } else if (inside && v.workers_required > 1 && s.call.care_started_at) {
+      html += `<div class="hint" id="care-timer">Both in: care started at ${hhmm(s.call.care_started_at)}.</div>`;
     }
     if (!s.call.checked_in_at) {
       html += `<button class="big" data-act="check_in" data-id="${v.id}">Check in</button>` + altChecks(v, "check_in");
@@ -274,14 +278,38 @@
   }
 
   function altChecks(v, kind) {
-    return `<details><summary>No GPS? Use the home's tag or a reason</summary>
+    const help = tagHelp[`${kind}-${v.id}`];
+    const nfc = window.HomeTag && HomeTag.nfcAvailable();
+    return `<details${help ? " open" : ""}><summary>No GPS? Use the home's tag or a reason</summary>
+      <div class="tagread">
+        <button class="small" data-act="scan" data-kind="${kind}" data-id="${v.id}">Scan the QR code</button>
+        ${nfc ? `<button class="small" data-act="nfc" data-kind="${kind}" data-id="${v.id}">Tap the NFC tag</button>` : ""}
+      </div>
+      ${help ? `<div class="hint" data-tag-help>${esc(help)}</div>` : ""}
       <label for="tag-${kind}-${v.id}">Tag code in the home</label>
-      <input type="text" id="tag-${kind}-${v.id}" autocomplete="off">
+      <input type="text" id="tag-${kind}-${v.id}" autocomplete="off" autocapitalize="characters">
       <button class="small secondary" data-act="${kind}" data-method="tag" data-id="${v.id}">With the tag</button>
       <label for="why-${kind}-${v.id}">Reason (the office approves)</label>
       <input type="text" id="why-${kind}-${v.id}">
       <button class="small secondary" data-act="${kind}" data-method="manual" data-id="${v.id}">With a reason</button>
     </details>`;
+  }
+
+  /** Read the home's tag with the camera (QR) or NFC, then check in or out with it;
+   * where the phone cannot, say why and leave the worker to type the code. */
+  function readTag(how, kind, v) {
+    const key = `${kind}-${v.id}`;
+    delete tagHelp[key];
+    const onCode = (code) => { toast(`Tag read: ${code}`); checkInOrOut(kind, v, "tag", code); };
+    const onFallback = (message) => {
+      tagHelp[key] = message;
+      render();
+      toast(message);
+      document.getElementById(`tag-${key}`)?.focus();
+    };
+    if (!window.HomeTag) { onFallback("The tag reader did not load: type the code."); return; }
+    if (how === "nfc") HomeTag.readNfc(onCode, onFallback);
+    else HomeTag.scanQr(onCode, onFallback);
   }
 
   const OUT = { done: "Done", not_done: "Not done", refused: "Refused", given: "Given", not_given: "Not given" };
@@ -325,7 +353,7 @@
 
   const value = (id) => (document.getElementById(id)?.value || "").trim();
 
-  async function checkInOrOut(kind, v, method) {
+  async function checkInOrOut(kind, v, method, scanned = "") {
     if (kind === "check_out") {
       const s = state(v);
       const missing = v.doses.filter((d) => !(s.doses[d.medication + d.due_at] || {}).outcome);
@@ -335,8 +363,9 @@
       }
     }
     if (method === "tag") {
-      const code = value(`tag-${kind}-${v.id}`);
+      const code = scanned || value(`tag-${kind}-${v.id}`).toUpperCase();
       if (!code) { toast("Type the code on the tag in the home."); return; }
+      delete tagHelp[`${kind}-${v.id}`];
       enqueue(kind, v.id, { method: "tag", tag_code: code });
     } else if (method === "manual") {
       const why = value(`why-${kind}-${v.id}`);
@@ -364,6 +393,7 @@
     if (!v) return;
     const act = el.dataset.act;
     if (act === "check_in" || act === "check_out") { checkInOrOut(act, v, el.dataset.method); return; }
+    if (act === "scan" || act === "nfc") { readTag(act, el.dataset.kind, v); return; }
     if (act === "dismiss") { delete notices[v.id]; save(); render(); return; }
     if (act === "task" || act === "dose") {
       const i = Number(el.dataset.i);
@@ -398,7 +428,16 @@
 
   window.addEventListener("online", () => { online = true; flush(); refresh(); });
   window.addEventListener("offline", () => { online = false; showSync(); });
-  setInterval(() => { if (document.visibilityState === "visible") { flush(); if (!queue.length) refresh(); } }, 15000);
+  // Every 15 s; every 5 s while the worker waits for a partner, so the care timer
+  // shows as soon as the partner is in.
+  let ticks = 0;
+  setInterval(() => {
+    ticks += 1;
+    const waiting = rota && rota.visits.some((v) => state(v).waiting);
+    if (document.visibilityState !== "visible" || (!waiting && ticks % 3)) return;
+    flush();
+    if (!queue.length) refresh();
+  }, 5000);
 
   const m = location.hash.match(/^#visit\/(.+)$/);
   if (m) route = { name: "visit", id: m[1] };
