@@ -15,7 +15,7 @@ ChromeOS) and no Web NFC, so here:
 import pytest
 from playwright.sync_api import expect
 
-from homecare.visits.models import CallRecord, VisitEvent
+from homecare.visits.models import CallRecord, HomeProfile, VisitEvent
 from tests.browser import test_phone_app
 from tests.browser.pages import sign_in
 
@@ -91,6 +91,8 @@ def test_where_the_phone_cannot_read_qr_codes_the_worker_types_the_code(
         )
         expect(page.locator("#scanner")).to_be_hidden()
         expect(page.get_by_label("Tag code in the home")).to_be_focused()
+        page.locator("#toast").evaluate("el => el.hidden = true")
+        test_phone_app.screenshot(page, "phone-tag")
         page.get_by_label("Tag code in the home").fill("bb2-0417")
         page.get_by_role("button", name="With the tag").click()
         expect(page.locator(".chip.in_progress")).to_be_visible()
@@ -132,3 +134,28 @@ def test_a_camera_the_app_may_not_use_falls_back_to_typing(browser, live_server,
         assert not VisitEvent.objects.filter(visit=visit_now).exists()
     finally:
         context.close()
+
+
+def test_the_coordinator_issues_and_prints_the_homes_qr_code(page, world):
+    """From the person's page: issue a code, see it as a QR code ready to print."""
+    from tests.browser.pages import screenshot
+
+    sign_in(page, world["coordinator"])
+    page.goto(f"/people/{world['person'].pk}/")
+    page.get_by_role("link", name="Home tag (QR code to print)").click()
+    expect(page.get_by_text("This home has no tag yet.")).to_be_visible()
+    page.get_by_role("button", name="Issue a tag code").click()
+    expect(page.get_by_text("New tag code issued")).to_be_visible()
+    code = HomeProfile.objects.get(individual=world["person"]).tag_code
+    expect(page.locator("[data-code]")).to_have_text(code)
+    expect(page.locator("#tag svg")).to_be_visible()
+    expect(page.get_by_role("button", name="Write to an NFC tag")).to_be_hidden()
+    expect(page.get_by_text("Home tag issued")).to_be_visible()
+    screenshot(page, "home-tag")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Replace the code").click()
+    expect(page.get_by_text("Home tag replaced")).to_be_visible()
+    replaced = HomeProfile.objects.get(individual=world["person"]).tag_code
+    assert replaced != code
+    expect(page.locator("[data-code]")).to_have_text(replaced)
