@@ -17,7 +17,7 @@ from homecare.core import access
 from . import selectors, services, tags
 
 #: Bumped when the app's files change, so phones fetch the new shell.
-APP_VERSION = "2026-11-30.2"
+APP_VERSION = "2026-11-30.3"
 
 
 @login_required

@@ -26,6 +26,7 @@
   let online = navigator.onLine;
   let signInNeeded = false;
   const tagHelp = {}; // "<kind>-<visit id>" -> why the tag could not be read here
+  let draft = null; // a tap on the body map not yet saved: { visit, side, x, y }
 
   function load(key, fallback) {
     try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch (e) { return fallback; }
@@ -165,6 +166,7 @@
     const mine = { ...visit.call };
     const tasks = Object.fromEntries(visit.tasks.map((t) => [t.task, { outcome: t.outcome, pending: false }]));
     const doses = Object.fromEntries(visit.doses.map((d) => [d.medication + d.due_at, { outcome: d.outcome, pending: false }]));
+    const skin = (visit.skin || []).filter((m) => m.this_visit);
     let pending = 0;
     for (const e of queued) {
       pending += 1;
@@ -174,10 +176,11 @@
       if (e.kind === "check_out" && !mine.checked_out_at) { mine.checked_out_at = e.device_at; mine.pendingOut = true; }
       if (e.kind === "task") tasks[e.payload.task] = { outcome: e.payload.outcome, pending: true };
       if (e.kind === "medication") doses[e.payload.medication + e.payload.due_at] = { outcome: e.payload.outcome, pending: true };
+      if (e.kind === "skin") skin.push({ ...e.payload, pending: true });
     }
     const waiting = mine.checked_in_at && !mine.checked_out_at && visit.workers_required > 1
       && (visit.call.waiting_for_partner || (mine.pendingIn && mine.workers_in < visit.workers_required));
-    return { call: mine, tasks, doses, pending, waiting };
+    return { call: mine, tasks, doses, pending, waiting, skin };
   }
 
   function statusChip(visit, s) {
@@ -194,7 +197,45 @@
     const main = document.getElementById("main");
     if (!rota) { main.innerHTML = '<p class="muted">No rota yet: connect once to load it.</p>'; return; }
     const visit = route.name === "visit" && rota.visits.find((v) => v.id === route.id);
+    const kept = keep(main);
     main.innerHTML = visit ? visitScreen(visit) : listScreen();
+    restore(main, kept);
+  }
+
+  /** What the worker typed, ticked, opened and was typing in: a refresh of the rota
+   * redraws the screen and must not lose a half-written note. */
+  function keep(main) {
+    const fields = {};
+    main.querySelectorAll("input[id], textarea[id], select[id]").forEach((el) => {
+      fields[el.id] = el.type === "checkbox" ? el.checked : el.value;
+    });
+    const open = new Set([...main.querySelectorAll("details[open] > summary")].map((x) => x.textContent));
+    const active = document.activeElement && main.contains(document.activeElement) ? document.activeElement : null;
+    return { fields, open, focus: active && active.id,
+      caret: active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null };
+  }
+
+  function restore(main, kept) {
+    for (const [id, v] of Object.entries(kept.fields)) {
+      const el = document.getElementById(id);
+      if (!el || !main.contains(el)) continue;
+      if (el.type === "checkbox") el.checked = v; else el.value = v;
+    }
+    main.querySelectorAll("details > summary").forEach((x) => { if (kept.open.has(x.textContent)) x.parentElement.open = true; });
+    const el = kept.focus && document.getElementById(kept.focus);
+    if (el && main.contains(el)) {
+      el.focus({ preventScroll: true });
+      if (kept.caret && el.setSelectionRange) { try { el.setSelectionRange(...kept.caret); } catch (e) { /* not text */ } }
+    }
+  }
+
+  /** Empty fields once their record is queued, so a redraw does not bring them back. */
+  function clear(...ids) {
+    for (const id of ids) {
+      const el = document.getElementById(id);
+      if (!el) continue;
+      if (el.type === "checkbox") el.checked = false; else el.value = "";
+    }
   }
 
   function listScreen() {
@@ -271,6 +312,10 @@
         <label for="iact-${v.id}">What you did</label><input type="text" id="iact-${v.id}">
         <button class="small warn" data-act="incident" data-id="${v.id}">Report</button></details>
     </div>`;
+    if (inside && window.BodyMap) {
+      const earlier = (v.skin || []).filter((m) => !m.this_visit);
+      html += BodyMap.card(v, s.skin, earlier, draft && draft.visit === v.id ? draft : null);
+    }
     if (inside) {
       html += `<button class="big" data-act="check_out" data-id="${v.id}">Check out</button>` + altChecks(v, "check_out");
     }
@@ -379,6 +424,13 @@
   }
 
   document.addEventListener("click", (event) => {
+    const outline = event.target.closest("[data-bodymap] svg.bodymap");
+    if (outline) {
+      draft = { visit: outline.closest("[data-bodymap]").dataset.bodymap, ...BodyMap.pointFrom(outline, event) };
+      render();
+      document.getElementById(`snote-${draft.visit}`)?.focus({ preventScroll: true });
+      return;
+    }
     const el = event.target.closest("[data-go], [data-act]");
     if (!el) return;
     if (el.dataset.go) {
@@ -407,22 +459,40 @@
     if (act === "note") {
       const text = value(`note-${v.id}`);
       if (!text) { toast("Write the note first."); return; }
-      enqueue("note", v.id, { payload: { text, for_next_worker: document.getElementById(`next-${v.id}`).checked,
-        shared_with_person: document.getElementById(`share-${v.id}`).checked } });
+      const payload = { text, for_next_worker: document.getElementById(`next-${v.id}`).checked,
+        shared_with_person: document.getElementById(`share-${v.id}`).checked };
+      clear(`note-${v.id}`, `share-${v.id}`);
+      enqueue("note", v.id, { payload });
       toast("Note saved.");
       return;
     }
     if (act === "finance") {
-      enqueue("finance", v.id, { payload: { kind: value(`fkind-${v.id}`), amount: value(`famount-${v.id}`),
-        purpose: value(`fpurpose-${v.id}`), confirmed_by_person: document.getElementById(`fconfirm-${v.id}`).checked } });
+      const payload = { kind: value(`fkind-${v.id}`), amount: value(`famount-${v.id}`),
+        purpose: value(`fpurpose-${v.id}`), confirmed_by_person: document.getElementById(`fconfirm-${v.id}`).checked };
+      clear(`famount-${v.id}`, `fpurpose-${v.id}`, `fconfirm-${v.id}`);
+      enqueue("finance", v.id, { payload });
       toast("Saved.");
       return;
     }
     if (act === "incident") {
       const description = value(`idesc-${v.id}`);
       if (!description) { toast("Say what happened."); return; }
-      enqueue("incident", v.id, { payload: { kind: value(`ikind-${v.id}`), description, action_taken: value(`iact-${v.id}`) } });
+      const payload = { kind: value(`ikind-${v.id}`), description, action_taken: value(`iact-${v.id}`) };
+      clear(`idesc-${v.id}`, `iact-${v.id}`);
+      enqueue("incident", v.id, { payload });
       toast("Reported to the office.");
+      return;
+    }
+    if (act === "skin_cancel") { draft = null; render(); return; }
+    if (act === "skin") {
+      const note = value(`snote-${v.id}`);
+      if (!draft || draft.visit !== v.id) { toast("Tap the body map where you see it first."); return; }
+      if (!note) { toast("Say what it looks like and what you did."); return; }
+      const payload = { side: draft.side, x: draft.x, y: draft.y, kind: value(`skind-${v.id}`), note };
+      draft = null;
+      clear(`snote-${v.id}`);
+      enqueue("skin", v.id, { payload });
+      toast("Mark saved.");
     }
   });
 

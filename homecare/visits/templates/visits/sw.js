@@ -7,6 +7,7 @@ const SHELL = [
   "{% url 'visits:app' %}",
   "{% static 'visits/app.js' %}",
   "{% static 'visits/tag.js' %}",
+  "{% static 'visits/bodymap.js' %}",
   "{% static 'visits/app.css' %}",
   "{% static 'visits/icon.svg' %}",
   "{% url 'visits:manifest' %}",
