@@ -197,46 +197,11 @@
     const main = document.getElementById("main");
     if (!rota) { main.innerHTML = '<p class="muted">No rota yet: connect once to load it.</p>'; return; }
     const visit = route.name === "visit" && rota.visits.find((v) => v.id === route.id);
-    const kept = keep(main);
+    const kept = Fields.keep(main);
     main.innerHTML = visit ? visitScreen(visit) : listScreen();
-    restore(main, kept);
+    Fields.restore(main, kept);
   }
 
-  /** What the worker typed, ticked, opened and was typing in: a refresh of the rota
-   * redraws the screen and must not lose a half-written note. */
-  function keep(main) {
-    const fields = {};
-    main.querySelectorAll("input[id], textarea[id], select[id]").forEach((el) => {
-      fields[el.id] = el.type === "checkbox" ? el.checked : el.value;
-    });
-    const open = new Set([...main.querySelectorAll("details[open] > summary")].map((x) => x.textContent));
-    const active = document.activeElement && main.contains(document.activeElement) ? document.activeElement : null;
-    return { fields, open, focus: active && active.id,
-      caret: active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null };
-  }
-
-  function restore(main, kept) {
-    for (const [id, v] of Object.entries(kept.fields)) {
-      const el = document.getElementById(id);
-      if (!el || !main.contains(el)) continue;
-      if (el.type === "checkbox") el.checked = v; else el.value = v;
-    }
-    main.querySelectorAll("details > summary").forEach((x) => { if (kept.open.has(x.textContent)) x.parentElement.open = true; });
-    const el = kept.focus && document.getElementById(kept.focus);
-    if (el && main.contains(el)) {
-      el.focus({ preventScroll: true });
-      if (kept.caret && el.setSelectionRange) { try { el.setSelectionRange(...kept.caret); } catch (e) { /* not text */ } }
-    }
-  }
-
-  /** Empty fields once their record is queued, so a redraw does not bring them back. */
-  function clear(...ids) {
-    for (const id of ids) {
-      const el = document.getElementById(id);
-      if (!el) continue;
-      if (el.type === "checkbox") el.checked = false; else el.value = "";
-    }
-  }
 
   function listScreen() {
     if (!rota.visits.length) return '<p class="muted">No visits today or tomorrow.</p>';
@@ -461,7 +426,7 @@
       if (!text) { toast("Write the note first."); return; }
       const payload = { text, for_next_worker: document.getElementById(`next-${v.id}`).checked,
         shared_with_person: document.getElementById(`share-${v.id}`).checked };
-      clear(`note-${v.id}`, `share-${v.id}`);
+      Fields.clear(`note-${v.id}`, `share-${v.id}`);
       enqueue("note", v.id, { payload });
       toast("Note saved.");
       return;
@@ -469,7 +434,7 @@
     if (act === "finance") {
       const payload = { kind: value(`fkind-${v.id}`), amount: value(`famount-${v.id}`),
         purpose: value(`fpurpose-${v.id}`), confirmed_by_person: document.getElementById(`fconfirm-${v.id}`).checked };
-      clear(`famount-${v.id}`, `fpurpose-${v.id}`, `fconfirm-${v.id}`);
+      Fields.clear(`famount-${v.id}`, `fpurpose-${v.id}`, `fconfirm-${v.id}`);
       enqueue("finance", v.id, { payload });
       toast("Saved.");
       return;
@@ -478,7 +443,7 @@
       const description = value(`idesc-${v.id}`);
       if (!description) { toast("Say what happened."); return; }
       const payload = { kind: value(`ikind-${v.id}`), description, action_taken: value(`iact-${v.id}`) };
-      clear(`idesc-${v.id}`, `iact-${v.id}`);
+      Fields.clear(`idesc-${v.id}`, `iact-${v.id}`);
       enqueue("incident", v.id, { payload });
       toast("Reported to the office.");
       return;
@@ -490,7 +455,7 @@
       if (!note) { toast("Say what it looks like and what you did."); return; }
       const payload = { side: draft.side, x: draft.x, y: draft.y, kind: value(`skind-${v.id}`), note };
       draft = null;
-      clear(`snote-${v.id}`);
+      Fields.clear(`snote-${v.id}`);
       enqueue("skin", v.id, { payload });
       toast("Mark saved.");
     }

@@ -6,6 +6,7 @@ const CACHE = "visits-{{ version }}";
 const SHELL = [
   "{% url 'visits:app' %}",
   "{% static 'visits/app.js' %}",
+  "{% static 'visits/fields.js' %}",
   "{% static 'visits/tag.js' %}",
   "{% static 'visits/bodymap.js' %}",
   "{% static 'visits/app.css' %}",
