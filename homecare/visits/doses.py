@@ -57,7 +57,8 @@ def due_on(visit: Visit, medications=None, day_visits=None) -> list[tuple[Medica
 def ensure_doses(visit: Visit) -> list[MedicationDose]:
     """The MAR lines of ``visit``, created from the schedule the first time."""
     due = due_on(visit)
-    existing = {(d.medication_id, d.due_at): d for d in MedicationDose.objects.filter(visit=visit)}
+    doses = MedicationDose.objects.filter(visit=visit).select_related("medication", "record")
+    existing = {(d.medication_id, d.due_at): d for d in doses}
     for medication, when in due:
         if (medication.pk, when) not in existing:
             existing[(medication.pk, when)] = MedicationDose.objects.create(

@@ -189,7 +189,8 @@ def verify(event: VisitEvent, visit: Visit, data: EventInput) -> None:
 def monitor(name: str, **kwargs) -> None:
     """Tell the live board's monitor that a call started or ended (same transaction)."""
     try:
-        getattr(monitoring, name)(**kwargs)
+        # No savepoint: a refusal rolls the event's whole transaction back.
+        getattr(monitoring, name)(savepoint=False, **kwargs)
     except monitoring.CallRejected as exc:
         raise Refused(str(exc)) from None
 
