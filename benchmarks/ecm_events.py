@@ -10,7 +10,10 @@ real HTTP endpoint into PostgreSQL, and a replay storm.
    ``bench_ecm`` on 127.0.0.1), migrates it and builds one provider on a
    Lancashire contract, 200 care workers, 1,000 people and enough
    single-handed visits for today, each assigned to one worker, with their
-   call watches (as the call monitor makes them each sweep). Each worker's
+   call watches (as the call monitor makes them each sweep). Visits are
+   ordered within half an hour of now, so most calls start on time; one in
+   twenty was ordered an hour before: a late call, which raises the council's
+   notification in the same request. Each worker's
    phone holds what the app holds after the worker signs in: ``--auth token``
    (default) a phone token (``Authorization: Bearer``, as
    ``POST /visits/api/device-token/`` issues), ``--auth session`` a session
@@ -255,11 +258,13 @@ def build(visits_needed: int, auth: str):
             for i, p in enumerate(people)
         ]
     )
-    start = timezone.now().replace(minute=0, second=0, microsecond=0)
+    now = timezone.now().replace(second=0, microsecond=0)
     rows = []
     for i in range(visits_needed):
         package = packages[i % len(packages)]
-        at = start + timedelta(minutes=(i * 7) % 600 - 300)
+        # Ordered within half an hour of now, so most check-ins are on time; one in
+        # twenty was ordered an hour earlier: a late call, which tells the council.
+        at = now + timedelta(minutes=-60 if i % 20 == 0 else (i * 7) % 60 - 30)
         rows.append(
             Visit(
                 organisation=provider,

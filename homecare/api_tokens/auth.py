@@ -26,11 +26,12 @@ def authenticate(request) -> ApiToken | None:
     plaintext = plaintext.strip()
     if scheme.lower() != "bearer" or not plaintext:
         raise TokenError("Send the token as 'Authorization: Bearer <token>'.")
-    token = (
+    found = (
         ApiToken.objects.select_related("user", "user__organisation")
         .filter(key_hash=hash_token(plaintext))
-        .first()
+        .order_by()[:1]  # unique: no ORDER BY to build
     )
+    token = next(iter(found), None)
     if token is None:
         raise TokenError("Unknown API token.")
     if token.is_revoked:

@@ -85,7 +85,10 @@ def watches_ensure(*, day, now: datetime | None = None) -> int:
 
 def _locked(visit: Visit) -> CallWatch:
     """The visit's watch, locked (made first if the monitor has not made it yet)."""
-    watch = CallWatch.objects.select_for_update().filter(visit=visit).first()
+    # One watch per visit: no ORDER BY to build.
+    watch = next(
+        iter(CallWatch.objects.select_for_update().filter(visit=visit).order_by()[:1]), None
+    )
     if watch is None:
         CallWatch.objects.bulk_create([watch_build(visit)], ignore_conflicts=True)
         watch = CallWatch.objects.select_for_update().get(visit=visit)

@@ -77,6 +77,9 @@ def events(request):
         worker = services.phone_worker(request.user)  # once for the whole batch
     except services.EventError as exc:
         worker, refused = None, str(exc)
+    # A batch (a queue replayed after a lost answer) looks its keys up at once;
+    # an event sent alone finds out it is a replay when its key is refused.
+    known = services.events_recorded(_keys(body["events"])) if len(body["events"]) > 1 else {}
     results = []
     for raw in body["events"]:
         key = raw.get("key") if isinstance(raw, dict) else None
@@ -84,14 +87,17 @@ def events(request):
             data, visit_id = _event(raw)
             if worker is None:
                 raise services.EventError(refused)
-            event = services.event_record(
-                user=request.user,
-                worker=worker,
-                visit_id=visit_id,
-                data=data,
-                sent_at=sent_at,
-                received_at=received_at,
-            )
+            if data.key in known:
+                event = services.event_replayed(known[data.key], worker)
+            else:
+                event = services.event_record(
+                    user=request.user,
+                    worker=worker,
+                    visit_id=visit_id,
+                    data=data,
+                    sent_at=sent_at,
+                    received_at=received_at,
+                )
         except (ValueError, services.EventError) as exc:
             results.append({"key": key, "outcome": "invalid", "reason": str(exc)})
             continue
@@ -106,6 +112,10 @@ def events(request):
             }
         )
     return JsonResponse({"server_time": received_at.isoformat(), "results": results})
+
+
+def _keys(events: list) -> list[str]:
+    return [e["key"] for e in events if isinstance(e, dict) and isinstance(e.get("key"), str)]
 
 
 def _when(value):

@@ -21,8 +21,11 @@ from django.utils import timezone
 
 from homecare.domain import evv
 from homecare.monitoring import services as monitoring
-from homecare.packages.models import Visit, VisitAssignment
+from homecare.organisations.models import Contract
+from homecare.packages.models import CarePackage, Visit, VisitAssignment
+from homecare.people.models import Individual
 
+from . import doses as dose_rules
 from .models import CallRecord, HomeProfile, VisitEvent
 
 NOT_ON_ROTA = "This visit is not on your rota."
@@ -59,22 +62,50 @@ def replayed(event: VisitEvent, worker) -> VisitEvent:
     return event
 
 
+def _only(path: str, model, keep: set[str]) -> list[str]:
+    return [
+        f"{path}__{f.name}"
+        for f in model._meta.concrete_fields
+        if f.name not in keep and not f.primary_key
+    ]
+
+
+#: What an event reads of the package, contract and person; the rest is left
+#: unread (an access to it would load it: correct, one query more). Fewer
+#: columns is most of what the lock's query costs.
+_UNREAD = [
+    *_only("package", CarePackage, {"organisation", "contract", "individual"}),
+    *_only(
+        "package__contract",
+        Contract,
+        {"organisation", "provider", "reference", "rulebook", "rulebook_version"}
+        | {"rulebook_overrides"},
+    ),
+    *_only(
+        "individual", Individual, {"latitude", "longitude", "address_line_1", "town"} | {"postcode"}
+    ),
+]
+
+
 def _lock(visit_id, worker) -> Visit | None:
     """The worker's provider's live visit ``visit_id``, locked (one writer per visit
     at a time: two workers of a double-handed call checking in together are
-    serialised here), with its contract, person, call record and whether the
-    worker is on its rota, in one query."""
-    return (
+    serialised here), with its contract, person, call record, whether the worker
+    is on its rota and whether doses may be due, in one query."""
+    found = (
         Visit.objects.select_for_update(of=("self",))
         .select_related("package__contract", "individual", "call")
+        .defer(*_UNREAD)
         .annotate(
             on_rota=Exists(
                 VisitAssignment.objects.filter(visit_id=OuterRef("pk"), worker_id=worker.pk)
-            )
+            ),
+            **dose_rules.flags(),
         )
         .filter(pk=visit_id, organisation_id=worker.organisation_id, archived_at__isnull=True)
-        .first()
+        .order_by()[:1]  # unique: no ORDER BY to build
     )
+    return next(iter(found), None)
 
 
 def call_of(visit: Visit) -> CallRecord | None:

@@ -50,6 +50,8 @@ __all__ = [
     "EventError",
     "EventInput",
     "event_record",
+    "event_replayed",
+    "events_recorded",
     "home_profile_set",
     "phone_worker",
     "visit_check_in",
@@ -70,7 +72,8 @@ Kind = VisitEvent.Kind
 
 def phone_worker(user):
     """The care worker whose phone ``user`` signs in, or :class:`EventError`."""
-    worker = access.workers_for(user).filter(user=user).first()
+    # One row at most (one worker per user): no ORDER BY to build.
+    worker = next(iter(access.workers_for(user).filter(user=user).order_by()[:1]), None)
     if worker is None:
         raise EventError("Only a care worker's phone sends visit events.")
     return worker
@@ -104,6 +107,16 @@ def event_record(
         if existing is None:
             raise
         return replayed(existing, worker)
+
+
+def events_recorded(keys: list[str]) -> dict[str, VisitEvent]:
+    """The events already recorded under ``keys`` (one query), by key."""
+    return {e.idempotency_key: e for e in VisitEvent.objects.filter(idempotency_key__in=keys)}
+
+
+def event_replayed(event: VisitEvent, worker) -> VisitEvent:
+    """``event``, recorded before, answered again to ``worker`` (whose it must be)."""
+    return replayed(event, worker)
 
 
 def _is_uuid(value) -> bool:
@@ -154,7 +167,8 @@ def _visit_check_in(event, visit, worker, data):
             ),
             **state,
         )
-        dose_rules.ensure_doses(visit)
+        if dose_rules.may_have_doses(visit):
+            dose_rules.ensure_doses(visit)  # the MAR lines, for the phone to show
     else:
         for name, value in state.items():
             setattr(call, name, value)
@@ -194,7 +208,11 @@ def _visit_check_out(event, visit, worker, data):
             f"({local(mine.checked_in_at)}). Check the phone's clock."
         )
     others_in = any(w.pk != mine.pk and w.checked_out_at is None for w in present)
-    if not others_in and (missing := dose_rules.unrecorded(visit)):
+    if (
+        not others_in
+        and dose_rules.may_have_doses(visit)
+        and (missing := dose_rules.unrecorded(visit))
+    ):
         names = "; ".join(missing)
         raise Refused(f"Record each dose due on this visit before checking out: {names}.")
     verify(event, visit, data)
