@@ -61,9 +61,9 @@ def test_the_phone_checks_in_and_out_with_its_token_and_no_session(ward, login, 
     assert answer["results"][0]["outcome"] == "accepted"
     for hhmm, med in [("08:00", "paracetamol"), ("09:00", "donepezil")]:
         send("worker", "medication", **dose_payload(ward[med], ward["visit"], hhmm))
-    with time_machine.travel(nine + timedelta(minutes=30), tick=False):
-        with CaptureQueriesContext(connection) as check_out:
-            answer = _post(token, [_event(ward["visit"], "check_out")]).json()
+    later = time_machine.travel(nine + timedelta(minutes=30), tick=False)
+    with later, CaptureQueriesContext(connection) as check_out:
+        answer = _post(token, [_event(ward["visit"], "check_out")]).json()
     assert answer["results"][0]["outcome"] == "accepted", answer
     assert CallRecord.objects.get(visit=ward["visit"]).status == "completed"
     for captured in (check_in, check_out):
