@@ -51,30 +51,33 @@ machine's load, and exits 1 when a target is missed.
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import os
 import random
 import shlex
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.ecm_http import (  # noqa: E402
+    Phone,
+    gunicorn_command,
+    serve,
+    server_cpu_seconds,
+    stamp,
+    template,
+)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_ecm"
 TARGET_RATE = 500
 TARGET_P99_MS = 100
-EVENTS = "/visits/api/events/"
-HOME = ("53.749000", "-2.500000")
 
 
 def environment(database_url: str) -> dict:
@@ -97,112 +100,6 @@ def recreate_database(database_url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-
-
-# ------------------------------------------------------------------ the server
-
-
-def gunicorn_command(port: int, procs: int, threads: int) -> list[str]:
-    """The production server (README, "Deploying"): gthread workers, keep-alive."""
-    return [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "homecare.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(procs),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
-        "--backlog",
-        "512",
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-    ]
-
-
-def serve(port: int, procs: int, threads: int) -> None:
-    """(``--server wsgiref``) Pre-forked WSGI servers sharing one listening socket, each answering with a
-    fixed pool of threads (so each thread keeps its database connection)."""
-    from concurrent.futures import ThreadPoolExecutor
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
-
-    import django
-
-    django.setup()
-    from django.core.wsgi import get_wsgi_application
-
-    application = get_wsgi_application()
-
-    class Quiet(WSGIRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    class Server(WSGIServer):
-        request_queue_size = 512
-        pool: ThreadPoolExecutor
-
-        def process_request(self, request, client_address):
-            self.pool.submit(self._handle, request, client_address)
-
-        def _handle(self, request, client_address):
-            try:
-                self.finish_request(request, client_address)
-            except Exception:
-                self.handle_error(request, client_address)
-            finally:
-                self.shutdown_request(request)
-
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", port))
-    listener.listen(512)
-    children = []
-    for _ in range(procs):
-        pid = os.fork()
-        if pid == 0:
-            server = Server(("127.0.0.1", port), Quiet, bind_and_activate=False)
-            server.socket.close()
-            server.socket = listener
-            server.server_address = listener.getsockname()
-            server.server_name, server.server_port = "127.0.0.1", port
-            server.setup_environ()
-            server.set_app(application)
-            server.pool = ThreadPoolExecutor(max_workers=threads)
-            server.serve_forever()
-            os._exit(0)
-        children.append(pid)
-
-    def stop(*_):
-        for pid in children:
-            os.kill(pid, signal.SIGTERM)
-        sys.exit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    for pid in children:
-        os.waitpid(pid, 0)
-
-
-def server_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of the server's pre-forked processes so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return 0.0
-    total = 0
-    for child in [str(pid), *children]:
-        try:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
 
 
 # ------------------------------------------------------------------ the world
@@ -332,58 +229,6 @@ def session_for(user) -> dict:
 
 
 # ------------------------------------------------------------------ the load
-
-
-class Phone:
-    """One client's persistent keep-alive connection to the server."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.conn = None
-
-    def post(self, headers: dict, body: bytes) -> tuple[float, dict]:
-        started = time.perf_counter()
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=180)
-            try:
-                self.conn.request("POST", EVENTS, body, headers)
-                response = self.conn.getresponse()
-                data = response.read()
-                break
-            except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = None  # the server closed a kept-alive connection: reconnect once
-                if attempt == 2:
-                    raise
-        if response.getheader("Connection", "").lower() == "close":
-            self.conn.close()
-            self.conn = None
-        elapsed = time.perf_counter() - started
-        if response.status != 200:
-            raise RuntimeError(f"HTTP {response.status}: {data[:300]!r}")
-        return elapsed, json.loads(data)
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-
-
-def template(visit_ids: list[str], kind: str) -> str:
-    """A request body built ahead: only the times (``%(now)s``) are filled in when sent."""
-    events = ",".join(
-        f'{{"key":"{uuid.uuid4()}","kind":"{kind}","visit":"{visit_id}",'
-        f'"device_at":"%(now)s","latitude":"{HOME[0]}","longitude":"{HOME[1]}",'
-        f'"accuracy":12,"method":"gps"}}'
-        for visit_id in visit_ids
-    )
-    return f'{{"sent_at":"%(now)s","events":[{events}]}}'
-
-
-def stamp(body: str) -> bytes:
-    from datetime import UTC, datetime
-
-    return (body % {"now": datetime.now(UTC).isoformat()}).encode()
 
 
 def requests_for(visits, batch: int, headers: list[dict]):

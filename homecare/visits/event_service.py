@@ -5,8 +5,8 @@ the handler needs in the same query), corrects the phone's clock, checks the
 rota and the visit's state, runs the handler and records the event, all in one
 transaction. A refusal rolls the handler's writes back and records the refused
 event alone, with its reason. Idempotency is the event's unique key: a replayed
-key fails the insert, the transaction rolls back, and
-:func:`homecare.visits.services.event_record` answers with the first event.
+key fails the insert, the transaction rolls back, and the service answers
+with the first event (``replayed``), without a read before the write.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -121,6 +121,17 @@ def event_service(handler):
     the clock, check the rota and the visit's state, record the event."""
 
     def service(*, worker, visit, data: EventInput, sent_at=None, received_at=None):
+        try:
+            return record(worker, visit, data, sent_at, received_at)
+        except IntegrityError:
+            # The key was recorded before (a replay), or by another request at the
+            # same moment: all this one did is rolled back; answer with the first.
+            existing = VisitEvent.objects.filter(idempotency_key=data.key).first()
+            if existing is None:
+                raise
+            return replayed(existing, worker)
+
+    def record(worker, visit, data, sent_at, received_at):
         visit_id = getattr(visit, "pk", visit)
         received_at = received_at or timezone.now()
         timing = evv.event_time(device_at=data.device_at, received_at=received_at, sent_at=sent_at)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from homecare.core import access
@@ -96,17 +96,9 @@ def event_record(
     service = SERVICES.get(data.kind)
     if service is None:
         raise EventError(f"Unknown kind of event {data.kind!r}.")
-    try:
-        return service(
-            worker=worker, visit=visit_id, data=data, sent_at=sent_at, received_at=received_at
-        )
-    except IntegrityError:
-        # The key was recorded before (a replay), or by another request at the same
-        # moment: everything this one did is rolled back; answer with the first.
-        existing = VisitEvent.objects.filter(idempotency_key=data.key).first()
-        if existing is None:
-            raise
-        return replayed(existing, worker)
+    return service(
+        worker=worker, visit=visit_id, data=data, sent_at=sent_at, received_at=received_at
+    )
 
 
 def events_recorded(keys: list[str]) -> dict[str, VisitEvent]:
