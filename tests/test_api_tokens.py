@@ -108,3 +108,20 @@ def test_the_command_refuses_unknown_users_and_roles(world):
         call_command("api-token", "nobody", "x", stdout=StringIO())
     with pytest.raises(CommandError, match="office staff"):
         call_command("api-token", world["worker"].username, "x", stdout=StringIO())
+
+
+def test_a_token_is_marked_used_at_most_once_a_minute(world, django_assert_num_queries):
+    from datetime import timedelta
+
+    token, plaintext = services.token_create(user=world["coordinator"], name="Rostering system")
+    with time_machine.travel(FRIDAY_4PM, tick=False):
+        auth.authenticate(_request(f"Bearer {plaintext}"))
+    later = time_machine.travel(FRIDAY_4PM + timedelta(seconds=59), tick=False)
+    with later, django_assert_num_queries(1):  # the read, no write
+        auth.authenticate(_request(f"Bearer {plaintext}"))
+    token.refresh_from_db()
+    assert token.last_used_at == FRIDAY_4PM
+    with time_machine.travel(FRIDAY_4PM + timedelta(minutes=1), tick=False):
+        auth.authenticate(_request(f"Bearer {plaintext}"))
+    token.refresh_from_db()
+    assert token.last_used_at == FRIDAY_4PM + timedelta(minutes=1)

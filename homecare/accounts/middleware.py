@@ -20,6 +20,8 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if getattr(request, "api_token", None) is not None:
+            return self.get_response(request)  # a token request has no session
         if request.user.is_authenticated:
             now = time.time()
             started = request.session.setdefault("signed_in_at", now)
@@ -51,6 +53,9 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if getattr(request, "api_token", None) is not None:
+            # A token is its own authentication (homecare.api_tokens.middleware).
+            return self.get_response(request)
         user = request.user
         if (
             settings.HOMECARE_REQUIRE_TWO_FACTOR

@@ -84,8 +84,15 @@ def watches_ensure(*, day, now: datetime | None = None) -> int:
 
 
 def _locked(visit: Visit) -> CallWatch:
-    watch = watch_for(visit)
-    return CallWatch.objects.select_for_update().get(pk=watch.pk)
+    """The visit's watch, locked (made first if the monitor has not made it yet)."""
+    # One watch per visit: no ORDER BY to build.
+    watch = next(
+        iter(CallWatch.objects.select_for_update().filter(visit=visit).order_by()[:1]), None
+    )
+    if watch is None:
+        CallWatch.objects.bulk_create([watch_build(visit)], ignore_conflicts=True)
+        watch = CallWatch.objects.select_for_update().get(visit=visit)
+    return watch
 
 
 def _flags(watch: CallWatch, *add: str, drop: tuple[str, ...] = ()) -> list[str]:
@@ -95,35 +102,44 @@ def _flags(watch: CallWatch, *add: str, drop: tuple[str, ...] = ()) -> list[str]
 
 def _move(watch: CallWatch, **changes) -> CallWatch:
     """Conditional update from the state we read: nobody else moved it meanwhile."""
-    moved = CallWatch.objects.filter(pk=watch.pk, state=watch.state).update(
-        updated_at=timezone.now(), **changes
-    )
+    changes["updated_at"] = timezone.now()
+    moved = CallWatch.objects.filter(pk=watch.pk, state=watch.state).update(**changes)
     if not moved:
         raise CallRejected("This call changed while it was being recorded; try again.")
-    watch.refresh_from_db()
+    for name, value in changes.items():  # the row is locked: nothing else changed
+        setattr(watch, name, value)
     return watch
 
 
-@transaction.atomic
-def call_started(*, visit: Visit, worker, at: datetime) -> CallWatch:
+def call_started(*, visit: Visit, worker, at: datetime, savepoint: bool = True) -> CallWatch:
     """A worker is in the home (checked in at ``at``). Idempotent per worker.
 
     Single-handed: care starts now. Double-handed under KENT-3.3.7: the first
     worker is "waiting for partner"; care starts when the second is in. A start
     45 minutes or more from the ordered time is late/early (KENT-3.9.4); more
     than 2 hours late is a missed call (KENT-3.9.5).
+
+    ``savepoint=False`` when the caller's transaction rolls back whole on
+    :class:`CallRejected` (as the phone's event services do): one round trip less.
     """
+    with transaction.atomic(savepoint=savepoint):
+        return _call_started(visit, worker, at)
+
+
+def _call_started(visit: Visit, worker, at: datetime) -> CallWatch:
     watch = _locked(visit)
     if watch.state == calls.CANCELLED:
         raise CallRejected("This visit is cancelled: there is nothing to check in to.")
-    CallPresence.objects.get_or_create(
-        watch=watch,
-        worker=worker,
-        defaults={"arrived_at": at, "organisation_id": watch.organisation_id},
-    )
+    # The watch is locked: nobody else adds a presence to it meanwhile.
+    present = dict(watch.presences.values_list("worker_id", "arrived_at"))
+    if worker.pk not in present:
+        CallPresence.objects.create(
+            watch=watch, worker=worker, arrived_at=at, organisation_id=watch.organisation_id
+        )
+        present[worker.pk] = at
     if watch.started_at is not None:
         return watch
-    arrivals = list(watch.presences.values_list("arrived_at", flat=True))
+    arrivals = list(present.values())
     start = calls.start_of_care(
         arrivals, workers_required=watch.workers_required, rules=watch.rules
     )
@@ -168,27 +184,33 @@ def call_started(*, visit: Visit, worker, at: datetime) -> CallWatch:
     return watch
 
 
-@transaction.atomic
-def call_ended(*, visit: Visit, worker, at: datetime) -> CallWatch:
+def call_ended(*, visit: Visit, worker, at: datetime, savepoint: bool = True) -> CallWatch:
     """A worker left (checked out at ``at``). Idempotent per worker.
 
     The call ends when every worker who came in has left; it is short if cut
-    by more than the travel allowance (LAN-HC-4.1).
+    by more than the travel allowance (LAN-HC-4.1). ``savepoint`` as for
+    :func:`call_started`.
     """
+    with transaction.atomic(savepoint=savepoint):
+        return _call_ended(visit, worker, at)
+
+
+def _call_ended(visit: Visit, worker, at: datetime) -> CallWatch:
     watch = _locked(visit)
-    presence = CallPresence.objects.filter(watch=watch, worker=worker).first()
+    presences = list(watch.presences.all())
+    presence = next((p for p in presences if p.worker_id == worker.pk), None)
     if presence is None:
         raise CallRejected("This worker has not checked in to this visit.")
     if presence.left_at is None:
         if at < presence.arrived_at:
             raise CallRejected("A check-out cannot be before the check-in.")
         presence.left_at = at
-        presence.save(update_fields=["left_at"])
-    if watch.ended_at is not None or watch.presences.filter(left_at__isnull=True).exists():
+        CallPresence.objects.filter(pk=presence.pk).update(left_at=at)
+    if watch.ended_at is not None or any(p.left_at is None for p in presences):
         return watch
     if watch.started_at is None:  # everyone left before care could start
         return _move(watch, flags=_flags(watch, drop=("waiting_for_partner",)))
-    ended = max(watch.presences.values_list("left_at", flat=True))
+    ended = max(p.left_at for p in presences)
     minutes = calls.delivered_minutes(watch.started_at, ended)
     ordered = calls.delivered_minutes(watch.ordered_at, watch.planned_end)
     flags = _flags(watch, drop=("no_checkout",))

@@ -73,10 +73,15 @@ def endpoint(*methods: str):
         @csrf_exempt
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            try:
-                token = token_auth.authenticate(request)
-            except token_auth.TokenError as exc:
-                return _unauthorised(str(exc))
+            if problem := getattr(request, "api_token_error", None):
+                return _unauthorised(problem)
+            if hasattr(request, "api_token"):  # read by the BearerTokenMiddleware
+                token = request.api_token
+            else:
+                try:
+                    token = token_auth.authenticate(request)
+                except token_auth.TokenError as exc:
+                    return _unauthorised(str(exc))
             if token is not None:
                 request.user = token.user
                 request.api_token = token

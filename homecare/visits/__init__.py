@@ -29,6 +29,8 @@ Models other apps may read (names and fields kept stable; ``homecare/visits/mode
 
 Writes: ``homecare.visits.services`` (``visit_check_in``, ``visit_check_out``,
 ``visit_record_task``, ``visit_record_dose``, ... and ``event_record`` for the
-API). Check-in and check-out call ``homecare.monitoring.services.call_started``
+API); the visit record's services live in ``record_services`` and the shape
+every event service shares (lock, clock, rota, idempotency) in
+``event_service``, both re-exported by ``services``. Check-in and check-out call ``homecare.monitoring.services.call_started``
 / ``call_ended`` in the same transaction.
 """

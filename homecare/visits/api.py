@@ -11,6 +11,12 @@
   A replayed key answers what it answered the first time. ``invalid`` is an
   event the server could not read (nothing recorded): the phone drops it and
   shows the reason.
+- ``POST /visits/api/device-token/`` (session + CSRF only): a phone token for
+  the signed-in care worker, ``{"token", "expires_at"}``. The phone then sends
+  ``Authorization: Bearer <token>`` on its API calls instead of the session
+  cookie, which spares each call a session read and write and the OTP device
+  lookup (``homecare.api_tokens.middleware``). The token works on this API
+  only, ends with the session's absolute timeout, and signing out revokes it.
 
 Authentication and CSRF as the referrals API (``homecare.referrals.api.endpoint``).
 """
@@ -20,11 +26,13 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 
-from django.http import JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from homecare.api_tokens.services import phone_token_create
 from homecare.referrals.api import endpoint
 from homecare.referrals.api_schema import JSONBodyError
 
@@ -41,6 +49,19 @@ def rota(request):
 
 
 @endpoint("POST")
+def device_token(request):
+    if getattr(request, "api_token", None) is not None:
+        raise Http404  # a token does not make tokens: the worker signs in
+    try:
+        token, plaintext = phone_token_create(user=request.user)
+    except ValidationError:
+        raise Http404 from None
+    return JsonResponse(
+        {"token": plaintext, "expires_at": token.expires_at.isoformat()}, status=201
+    )
+
+
+@endpoint("POST")
 def events(request):
     received_at = timezone.now()
     try:
@@ -52,18 +73,31 @@ def events(request):
     if len(body["events"]) > MAX_BATCH:
         raise JSONBodyError(f"Send at most {MAX_BATCH} events at a time.")
     sent_at = _when(body.get("sent_at"))
+    try:
+        worker = services.phone_worker(request.user)  # once for the whole batch
+    except services.EventError as exc:
+        worker, refused = None, str(exc)
+    # A batch (a queue replayed after a lost answer) looks its keys up at once;
+    # an event sent alone finds out it is a replay when its key is refused.
+    known = services.events_recorded(_keys(body["events"])) if len(body["events"]) > 1 else {}
     results = []
     for raw in body["events"]:
         key = raw.get("key") if isinstance(raw, dict) else None
         try:
             data, visit_id = _event(raw)
-            event = services.event_record(
-                user=request.user,
-                visit_id=visit_id,
-                data=data,
-                sent_at=sent_at,
-                received_at=received_at,
-            )
+            if worker is None:
+                raise services.EventError(refused)
+            if data.key in known:
+                event = services.event_replayed(known[data.key], worker)
+            else:
+                event = services.event_record(
+                    user=request.user,
+                    worker=worker,
+                    visit_id=visit_id,
+                    data=data,
+                    sent_at=sent_at,
+                    received_at=received_at,
+                )
         except (ValueError, services.EventError) as exc:
             results.append({"key": key, "outcome": "invalid", "reason": str(exc)})
             continue
@@ -78,6 +112,10 @@ def events(request):
             }
         )
     return JsonResponse({"server_time": received_at.isoformat(), "results": results})
+
+
+def _keys(events: list) -> list[str]:
+    return [e["key"] for e in events if isinstance(e, dict) and isinstance(e.get("key"), str)]
 
 
 def _when(value):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -15,6 +16,28 @@ from homecare.domain import evv
 from homecare.packages.models import Visit
 
 from .models import Medication, MedicationDose
+
+
+def flags() -> dict:
+    """Annotations for a query of visits: ``has_medications`` (the person has a live
+    schedule) and ``has_doses`` (MAR lines exist). A visit with neither has no
+    doses due, and :func:`ensure_doses` would find and make nothing."""
+    return {
+        "has_medications": Exists(
+            Medication.objects.filter(
+                organisation_id=OuterRef("organisation_id"),
+                individual_id=OuterRef("individual_id"),
+                active=True,
+                archived_at__isnull=True,
+            )
+        ),
+        "has_doses": Exists(MedicationDose.objects.filter(visit_id=OuterRef("pk"))),
+    }
+
+
+def may_have_doses(visit: Visit) -> bool:
+    """False only when :func:`flags` says ``visit`` has no doses (no query)."""
+    return getattr(visit, "has_medications", True) or getattr(visit, "has_doses", True)
 
 
 def _at(day, hhmm: str) -> datetime | None:
@@ -57,7 +80,8 @@ def due_on(visit: Visit, medications=None, day_visits=None) -> list[tuple[Medica
 def ensure_doses(visit: Visit) -> list[MedicationDose]:
     """The MAR lines of ``visit``, created from the schedule the first time."""
     due = due_on(visit)
-    existing = {(d.medication_id, d.due_at): d for d in MedicationDose.objects.filter(visit=visit)}
+    doses = MedicationDose.objects.filter(visit=visit).select_related("medication", "record")
+    existing = {(d.medication_id, d.due_at): d for d in doses}
     for medication, when in due:
         if (medication.pk, when) not in existing:
             existing[(medication.pk, when)] = MedicationDose.objects.create(

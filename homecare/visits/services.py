@@ -5,234 +5,118 @@ Each service takes an :class:`EventInput` (what the phone sent) and returns the
 same key sent again (a retry, a replayed queue) returns the first event and
 changes nothing more. A refused event is recorded too, with its reason, so the
 coordinator sees it as an exception; it changes nothing else.
+
+Check-in and check-out live here; the visit record (tasks, doses, money,
+incidents, notes) in :mod:`homecare.visits.record_services`; the shape they
+share in :mod:`homecare.visits.event_service`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+import uuid
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from homecare.core import access
 from homecare.domain import evv
-from homecare.monitoring import services as monitoring
-from homecare.notifications import events as council
 from homecare.packages.models import Visit
 
 from . import doses as dose_rules
-from .models import (
-    CallRecord,
-    CallWorker,
-    DoseRecord,
-    FinancialTransaction,
-    HomeProfile,
-    Incident,
-    TaskRecord,
-    VisitEvent,
-    VisitNote,
+from .event_service import (
+    NOT_ON_ROTA,
+    EventError,
+    EventInput,
+    Refused,
+    call_of,
+    event_service,
+    local,
+    monitor,
+    replayed,
+    verify,
+)
+from .models import CallRecord, CallWorker, HomeProfile, VisitEvent
+from .record_services import (
+    visit_record_dose,
+    visit_record_finance,
+    visit_record_incident,
+    visit_record_note,
+    visit_record_task,
 )
 
+__all__ = [
+    "NOT_ON_ROTA",
+    "SERVICES",
+    "EventError",
+    "EventInput",
+    "event_record",
+    "event_replayed",
+    "events_recorded",
+    "home_profile_set",
+    "phone_worker",
+    "visit_check_in",
+    "visit_check_out",
+    "visit_event_approve",
+    "visit_record_dose",
+    "visit_record_finance",
+    "visit_record_incident",
+    "visit_record_note",
+    "visit_record_task",
+]
+
 Kind = VisitEvent.Kind
-NOT_ON_ROTA = "This visit is not on your rota."
-
-
-class EventError(ValueError):
-    """An event that cannot even be recorded (unknown visit, a key used by someone else)."""
-
-
-@dataclass(frozen=True)
-class EventInput:
-    key: str
-    kind: str
-    device_at: datetime
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    accuracy_metres: float | None = None
-    method: str = ""
-    tag_code: str = ""
-    manual_reason: str = ""
-    payload: dict = field(default_factory=dict)
-
-
-class _Refused(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 # ------------------------------------------------------------------ entry point
 
 
+def phone_worker(user):
+    """The care worker whose phone ``user`` signs in, or :class:`EventError`."""
+    # One row at most (one worker per user): no ORDER BY to build.
+    worker = next(iter(access.workers_for(user).filter(user=user).order_by()[:1]), None)
+    if worker is None:
+        raise EventError("Only a care worker's phone sends visit events.")
+    return worker
+
+
 def event_record(
-    *, user, visit_id, data: EventInput, sent_at: datetime | None = None, received_at=None
+    *, user, visit_id, data: EventInput, sent_at=None, received_at=None, worker=None
 ) -> VisitEvent:
-    """Record one event from ``user``'s phone for the visit ``visit_id``.
+    """Record one event from ``user``'s phone for the visit ``visit_id``
+    (``worker``: ``user``'s care worker when the caller has it already).
 
     A visit outside the worker's own provider is :class:`EventError` (nothing is
     recorded: the worker learns nothing about it); one of their provider's visits
     that is not on their rota is recorded as a refused event for the office.
     """
-    worker = access.workers_for(user).filter(user=user).first()
     if worker is None:
-        raise EventError("Only a care worker's phone sends visit events.")
-    visit = (
-        Visit.objects.filter(organisation_id=worker.organisation_id, archived_at__isnull=True)
-        .filter(pk=visit_id)
-        .first()
-        if _is_uuid(visit_id)
-        else None
-    )
-    if visit is None:
+        worker = phone_worker(user)
+    if not _is_uuid(visit_id):
         raise EventError(NOT_ON_ROTA)
     service = SERVICES.get(data.kind)
     if service is None:
         raise EventError(f"Unknown kind of event {data.kind!r}.")
-    try:
-        return service(
-            worker=worker, visit=visit, data=data, sent_at=sent_at, received_at=received_at
-        )
-    except IntegrityError:
-        # The same key arrived twice at once: the other request recorded it.
-        existing = VisitEvent.objects.filter(idempotency_key=data.key).first()
-        if existing is None:
-            raise
-        return _replayed(existing, worker)
+    return service(
+        worker=worker, visit=visit_id, data=data, sent_at=sent_at, received_at=received_at
+    )
+
+
+def events_recorded(keys: list[str]) -> dict[str, VisitEvent]:
+    """The events already recorded under ``keys`` (one query), by key."""
+    return {e.idempotency_key: e for e in VisitEvent.objects.filter(idempotency_key__in=keys)}
+
+
+def event_replayed(event: VisitEvent, worker) -> VisitEvent:
+    """``event``, recorded before, answered again to ``worker`` (whose it must be)."""
+    return replayed(event, worker)
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
         return False
     return True
-
-
-def _replayed(event: VisitEvent, worker) -> VisitEvent:
-    if event.worker_id != worker.pk:
-        raise EventError("That idempotency key belongs to another event.")
-    event.replayed = True
-    return event
-
-
-# ------------------------------------------------------------------ the shared shape
-
-
-def _event_service(handler):
-    """Wrap a kind's ``handler(event, visit, worker, data, rules)``: replay by key,
-    correct the clock, check the rota and the visit's state, record the event."""
-
-    @transaction.atomic
-    def service(*, worker, visit: Visit, data: EventInput, sent_at=None, received_at=None):
-        existing = VisitEvent.objects.filter(idempotency_key=data.key).first()
-        if existing is not None:
-            return _replayed(existing, worker)
-        received_at = received_at or timezone.now()
-        timing = evv.event_time(device_at=data.device_at, received_at=received_at, sent_at=sent_at)
-        event = VisitEvent(
-            organisation_id=visit.organisation_id,
-            idempotency_key=data.key,
-            visit=visit,
-            worker=worker,
-            kind=data.kind,
-            device_at=data.device_at,
-            sent_at=sent_at,
-            received_at=received_at,
-            occurred_at=timing.occurred_at,
-            skew_seconds=int(timing.skew.total_seconds()),
-            latitude=data.latitude,
-            longitude=data.longitude,
-            accuracy_metres=data.accuracy_metres,
-            method=data.method if data.method in evv.METHODS else "",
-            payload=_payload_for_log(data),
-            outcome=VisitEvent.Outcome.ACCEPTED,
-        )
-        try:
-            if timing.refused:
-                raise _Refused(timing.refused)
-            # One writer per visit at a time: two workers of a double-handed call
-            # checking in together are serialised here.
-            visit = (
-                Visit.objects.select_for_update(of=("self",))
-                .select_related("package__contract", "individual")
-                .get(pk=visit.pk)
-            )
-            if not visit.assignments.filter(worker=worker).exists():
-                raise _Refused(NOT_ON_ROTA + " The office has been told.")
-            if visit.status == Visit.Status.CANCELLED:
-                raise _Refused("This visit was cancelled: nothing can be recorded against it.")
-            with transaction.atomic():
-                handler(event, visit, worker, data)
-                if event._state.adding:
-                    event.save()
-        except _Refused as refused:
-            event.outcome, event.reason = VisitEvent.Outcome.REJECTED, refused.reason
-            event.needs_approval = False
-            event.save()
-        event.replayed = False
-        return event
-
-    service.__name__ = handler.__name__.lstrip("_")
-    service.__doc__ = handler.__doc__
-    return service
-
-
-def _payload_for_log(data: EventInput) -> dict:
-    payload = dict(data.payload)
-    if data.manual_reason:
-        payload["manual_reason"] = data.manual_reason
-    if data.tag_code:
-        payload["tag_code"] = data.tag_code
-    return payload
-
-
-def _verify(event: VisitEvent, visit: Visit, data: EventInput) -> None:
-    rules = visit.package.contract.rules()
-    profile = (
-        HomeProfile.objects.filter(
-            organisation_id=visit.organisation_id, individual_id=visit.individual_id
-        ).first()
-        if data.method == "tag"
-        else None
-    )
-    person = visit.individual
-    position = (
-        (float(data.latitude), float(data.longitude))
-        if data.latitude is not None and data.longitude is not None
-        else None
-    )
-    result = evv.verify(
-        method=data.method,
-        allowed=evv.parse_methods(rules.value("visit.checkin_methods")),
-        radius_metres=rules.value("visit.checkin_radius_metres"),
-        home=(float(person.latitude), float(person.longitude)),
-        position=position,
-        accuracy_metres=data.accuracy_metres,
-        tag_code=data.tag_code,
-        home_tag_code=profile.tag_code if profile else "",
-        manual_reason=data.manual_reason,
-    )
-    event.distance_metres = result.distance_metres
-    if not result.verified and not result.needs_approval:
-        raise _Refused(result.reason)
-    event.needs_approval = result.needs_approval
-
-
-def _monitor(name: str, **kwargs) -> None:
-    """Tell the live board's monitor that a call started or ended (same transaction)."""
-    try:
-        getattr(monitoring, name)(**kwargs)
-    except monitoring.CallRejected as exc:
-        raise _Refused(str(exc)) from None
-
-
-def _local(at: datetime) -> str:
-    return timezone.localtime(at).strftime("%H:%M")
 
 
 # ------------------------------------------------------------------ check in and out
@@ -241,15 +125,16 @@ def _local(at: datetime) -> str:
 def _visit_check_in(event, visit, worker, data):
     """Check ``worker`` in to ``visit``, verified by GPS, the home's tag or a manual
     reason; the care timer starts when every worker the visit needs is in (KENT-3.3.7)."""
-    call = CallRecord.objects.filter(visit=visit).first()
+    call = call_of(visit)
     if call and call.status == CallRecord.Status.COMPLETED:
-        raise _Refused(f"This visit was completed at {_local(call.ended_at)}.")
-    if call and (mine := call.workers.filter(worker=worker).first()):
-        raise _Refused(f"You checked in at {_local(mine.checked_in_at)} already.")
-    _verify(event, visit, data)
+        raise Refused(f"This visit was completed at {local(call.ended_at)}.")
+    present = list(call.workers.all()) if call else []
+    if mine := next((w for w in present if w.worker_id == worker.pk), None):
+        raise Refused(f"You checked in at {local(mine.checked_in_at)} already.")
+    verify(event, visit, data)
     at = event.occurred_at
     person = visit.individual
-    arrivals = [at, *(call.workers.values_list("checked_in_at", flat=True) if call else [])]
+    arrivals = [at, *(w.checked_in_at for w in present)]
     together = visit.package.contract.rules().value("visit.double_handed_arrival_together")
     timer = evv.care_timer_start(
         workers_required=visit.workers_required if together else 1, arrivals=arrivals
@@ -274,7 +159,8 @@ def _visit_check_in(event, visit, worker, data):
             ),
             **state,
         )
-        dose_rules.ensure_doses(visit)
+        if dose_rules.may_have_doses(visit):
+            dose_rules.ensure_doses(visit)  # the MAR lines, for the phone to show
     else:
         for name, value in state.items():
             setattr(call, name, value)
@@ -286,7 +172,7 @@ def _visit_check_in(event, visit, worker, data):
         checked_in_at=at,
         check_in_method=event.method,
     )
-    _monitor("call_started", visit=visit, worker=worker, at=at)
+    monitor("call_started", visit=visit, worker=worker, at=at)
 
 
 def _service_type(visit: Visit) -> str:
@@ -298,30 +184,35 @@ def _service_type(visit: Visit) -> str:
 def _visit_check_out(event, visit, worker, data):
     """Check ``worker`` out; the last one out closes the visit, which needs an entry
     for every dose due on it (the MAR rule)."""
-    call = CallRecord.objects.filter(visit=visit).first()
-    mine = call.workers.filter(worker=worker).first() if call else None
+    call = call_of(visit)
+    present = list(call.workers.all()) if call else []
+    mine = next((w for w in present if w.worker_id == worker.pk), None)
     if mine is None:
-        raise _Refused("You have not checked in to this visit: check in first.")
+        raise Refused("You have not checked in to this visit: check in first.")
     if mine.checked_out_at is not None:
-        raise _Refused(f"You checked out at {_local(mine.checked_out_at)} already.")
+        raise Refused(f"You checked out at {local(mine.checked_out_at)} already.")
     at = event.occurred_at
     if mine.checked_in_at - evv.ORDER_TOLERANCE <= at < mine.checked_in_at:
         at = event.occurred_at = mine.checked_in_at
     if at < mine.checked_in_at:
-        raise _Refused(
-            f"The check-out ({_local(at)}) is before your check-in "
-            f"({_local(mine.checked_in_at)}). Check the phone's clock."
+        raise Refused(
+            f"The check-out ({local(at)}) is before your check-in "
+            f"({local(mine.checked_in_at)}). Check the phone's clock."
         )
-    others_in = call.workers.exclude(pk=mine.pk).filter(checked_out_at__isnull=True).exists()
-    if not others_in and (missing := dose_rules.unrecorded(visit)):
+    others_in = any(w.pk != mine.pk and w.checked_out_at is None for w in present)
+    if (
+        not others_in
+        and dose_rules.may_have_doses(visit)
+        and (missing := dose_rules.unrecorded(visit))
+    ):
         names = "; ".join(missing)
-        raise _Refused(f"Record each dose due on this visit before checking out: {names}.")
-    _verify(event, visit, data)
+        raise Refused(f"Record each dose due on this visit before checking out: {names}.")
+    verify(event, visit, data)
     moved = CallWorker.objects.filter(pk=mine.pk, checked_out_at__isnull=True).update(
         checked_out_at=at, check_out_method=event.method
     )
     if not moved:
-        raise _Refused("You checked out already.")
+        raise Refused("You checked out already.")
     fields = ["needs_approval"]
     call.needs_approval = call.needs_approval or event.needs_approval
     if not others_in:
@@ -331,181 +222,11 @@ def _visit_check_out(event, visit, worker, data):
             status=Visit.Status.COMPLETED
         )
     call.save(update_fields=fields)
-    _monitor("call_ended", visit=visit, worker=worker, at=at)
+    monitor("call_ended", visit=visit, worker=worker, at=at)
 
 
-# ------------------------------------------------------------------ the visit record
-
-
-def _checked_in(visit, worker) -> None:
-    if not CallWorker.objects.filter(call__visit=visit, worker=worker).exists():
-        raise _Refused("Check in to the visit before recording it.")
-
-
-def _text(payload: dict, name: str, *, required=True, limit=2000) -> str:
-    value = payload.get(name, "")
-    if not isinstance(value, str):
-        raise _Refused(f"'{name}' must be text.")
-    value = value.strip()
-    if required and not value:
-        raise _Refused(f"'{name}' is required.")
-    if len(value) > limit:
-        raise _Refused(f"'{name}' is longer than {limit} characters.")
-    return value
-
-
-def _choice(payload: dict, name: str, choices) -> str:
-    value = payload.get(name)
-    if value not in choices.values:
-        raise _Refused(f"'{name}' must be one of: {', '.join(choices.values)}.")
-    return value
-
-
-def _part(event, visit, worker) -> dict:
-    if event._state.adding:
-        event.save()
-    return {
-        "organisation_id": visit.organisation_id,
-        "visit": visit,
-        "worker": worker,
-        "event": event,
-        "recorded_at": event.occurred_at,
-    }
-
-
-def _visit_record_task(event, visit, worker, data):
-    """A task done, not done or refused (with the reason) (KENT-8.2.2, KENT-3.9.1).
-    A second entry for the same task replaces the first; the history keeps both."""
-    _checked_in(visit, worker)
-    task = _text(data.payload, "task", limit=200)
-    outcome = _choice(data.payload, "outcome", TaskRecord.Outcome)
-    reason = _text(data.payload, "reason", required=outcome != "done")
-    record = TaskRecord.objects.filter(visit=visit, task=task).first()
-    if record is None:
-        TaskRecord.objects.create(
-            **_part(event, visit, worker), task=task, outcome=outcome, reason=reason
-        )
-    else:
-        record.outcome, record.reason, record.event = outcome, reason, event
-        record.worker, record.recorded_at = worker, event.occurred_at
-        record.save(update_fields=["outcome", "reason", "event", "worker", "recorded_at"])
-    if outcome == TaskRecord.Outcome.REFUSED:
-        council.refusals_check(visit=visit)  # KENT-3.8.1: three refusals in a row
-
-
-def _visit_record_dose(event, visit, worker, data):
-    """One dose given, refused or not given, with the reason and time; a dose is
-    recorded once (the MAR)."""
-    _checked_in(visit, worker)
-    dose = dose_rules.find_dose(visit, data.payload.get("medication"), data.payload.get("due_at"))
-    if dose is None:
-        raise _Refused("That medication is not due on this visit.")
-    outcome = _choice(data.payload, "outcome", DoseRecord.Outcome)
-    reason = _text(data.payload, "reason", required=outcome != "given")
-    done = DoseRecord.objects.filter(dose=dose).select_related("worker").first()
-    if done is not None:
-        raise _Refused(
-            f"{dose.medication.name} due {_local(dose.due_at)} was recorded already "
-            f"({done.get_outcome_display().lower()} at {_local(done.recorded_at)} "
-            f"by {done.worker.given_name})."
-        )
-    DoseRecord.objects.create(
-        **_part(event, visit, worker),
-        dose=dose,
-        outcome=outcome,
-        reason=reason,
-        given_at=event.occurred_at if outcome == "given" else None,
-    )
-    if outcome == DoseRecord.Outcome.REFUSED:
-        council.refusals_check(visit=visit)
-
-
-MAX_AMOUNT = Decimal("10000")
-
-
-def _visit_record_finance(event, visit, worker, data):
-    """Money handled for the person: amount, purpose and the person's confirmation
-    (KENT-5.6.1); a gift above the contract's limit is refused (KENT-5.6.2)."""
-    _checked_in(visit, worker)
-    kind = _choice(data.payload, "kind", FinancialTransaction.Kind)
-    try:
-        amount = Decimal(str(data.payload.get("amount", ""))).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise _Refused("The amount must be a sum of money, e.g. 12.50.") from None
-    if not Decimal("0") < amount < MAX_AMOUNT:
-        raise _Refused(f"The amount must be more than £0 and less than £{MAX_AMOUNT:,}.")
-    purpose = _text(data.payload, "purpose", limit=300)
-    if data.payload.get("confirmed_by_person") is not True:
-        raise _Refused("The person (or their advocate) must confirm the transaction.")
-    limit = visit.package.contract.rules().value("gifts.max_value")
-    if kind == "gift" and amount > limit:
-        raise _Refused(
-            f"Gifts worth more than £{limit} must be refused (KENT-5.6.2). "
-            "Thank the person and decline it."
-        )
-    FinancialTransaction.objects.create(
-        **_part(event, visit, worker),
-        individual_id=visit.individual_id,
-        kind=kind,
-        amount=amount,
-        purpose=purpose,
-        confirmed_by_person=True,
-        confirmed_by_name=_text(data.payload, "confirmed_by_name", required=False, limit=120),
-    )
-
-
-def _visit_record_incident(event, visit, worker, data):
-    """An accident, incident, safeguarding concern or change in health (KENT-8.2.2)."""
-    _checked_in(visit, worker)
-    incident = Incident.objects.create(
-        **_part(event, visit, worker),
-        individual_id=visit.individual_id,
-        kind=_choice(data.payload, "kind", Incident.Kind),
-        description=_text(data.payload, "description"),
-        action_taken=_text(data.payload, "action_taken", required=False),
-    )
-    if reported := TELL_THE_COUNCIL.get(incident.kind):
-        try:
-            council.event_report(
-                by=worker.user,
-                package=visit.package,
-                kind=reported,
-                occurred_at=incident.recorded_at,
-                summary=incident.description,
-                event_key=f"incident:{incident.pk}",
-            )
-        except ValidationError as exc:
-            raise _Refused(" ".join(exc.messages)) from None
-
-
-#: Incidents the council is told of (KENT-3.8.1, KENT-8.4.6): the kind of report each is.
-TELL_THE_COUNCIL = {
-    Incident.Kind.SAFEGUARDING: "safeguarding",
-    Incident.Kind.ACCIDENT: "emergency",
-    Incident.Kind.HEALTH: "deterioration",
-}
-
-
-def _visit_record_note(event, visit, worker, data):
-    """A note: handover for the next worker, shared with family only when the person
-    agreed (KENT-8.2.1, KENT-8.2.2, KENT-3.9.1)."""
-    _checked_in(visit, worker)
-    VisitNote.objects.create(
-        **_part(event, visit, worker),
-        individual_id=visit.individual_id,
-        text=_text(data.payload, "text"),
-        for_next_worker=data.payload.get("for_next_worker", True) is True,
-        shared_with_person=data.payload.get("shared_with_person") is True,
-    )
-
-
-visit_check_in = _event_service(_visit_check_in)
-visit_check_out = _event_service(_visit_check_out)
-visit_record_task = _event_service(_visit_record_task)
-visit_record_dose = _event_service(_visit_record_dose)
-visit_record_finance = _event_service(_visit_record_finance)
-visit_record_incident = _event_service(_visit_record_incident)
-visit_record_note = _event_service(_visit_record_note)
+visit_check_in = event_service(_visit_check_in)
+visit_check_out = event_service(_visit_check_out)
 
 SERVICES = {
     Kind.CHECK_IN: visit_check_in,

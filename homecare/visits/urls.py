@@ -9,6 +9,7 @@ urlpatterns = [
     path("app/manifest.webmanifest", views.manifest, name="manifest"),
     path("api/rota/", api.rota, name="api_rota"),
     path("api/events/", api.events, name="api_events"),
+    path("api/device-token/", api.device_token, name="api_device_token"),
     path("exceptions/", views.exceptions, name="exceptions"),
     path("<uuid:pk>/record/", views.record, name="record"),
     path("events/<uuid:pk>/approve/", views.approve, name="approve"),

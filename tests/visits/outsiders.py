@@ -14,6 +14,7 @@ LIST_ROUTES = {
     "visits:app": None,  # the shell: no personal data; the rota comes from the API
     "visits:api_rota": "Entwistle-Quayle",
     "visits:api_events": None,  # POST only: tested in tests/visits/test_api.py
+    "visits:api_device_token": None,  # POST, care workers only: tests/visits/test_phone_token.py
     "visits:exceptions": "Entwistle-Quayle",
 }
 OPEN_ROUTES = {"visits:service_worker", "visits:manifest"}

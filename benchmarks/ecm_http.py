@@ -1,0 +1,180 @@
+"""The HTTP side of ``benchmarks/ecm_events.py``: the server it starts (gunicorn,
+or the standard library's wsgiref pre-forked), the server's CPU time, and the
+phones' keep-alive connections with request bodies built ahead."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = "/visits/api/events/"
+HOME = ("53.749000", "-2.500000")
+
+
+# ------------------------------------------------------------------ the server
+
+
+def gunicorn_command(port: int, procs: int, threads: int) -> list[str]:
+    """The production server (README, "Deploying"): gthread workers, keep-alive."""
+    return [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "homecare.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(procs),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--backlog",
+        "512",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+    ]
+
+
+def serve(port: int, procs: int, threads: int) -> None:
+    """(``--server wsgiref``) Pre-forked WSGI servers sharing one listening socket, each answering with a
+    fixed pool of threads (so each thread keeps its database connection)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+
+    import django
+
+    django.setup()
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    class Server(WSGIServer):
+        request_queue_size = 512
+        pool: ThreadPoolExecutor
+
+        def process_request(self, request, client_address):
+            self.pool.submit(self._handle, request, client_address)
+
+        def _handle(self, request, client_address):
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(512)
+    children = []
+    for _ in range(procs):
+        pid = os.fork()
+        if pid == 0:
+            server = Server(("127.0.0.1", port), Quiet, bind_and_activate=False)
+            server.socket.close()
+            server.socket = listener
+            server.server_address = listener.getsockname()
+            server.server_name, server.server_port = "127.0.0.1", port
+            server.setup_environ()
+            server.set_app(application)
+            server.pool = ThreadPoolExecutor(max_workers=threads)
+            server.serve_forever()
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_):
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    for pid in children:
+        os.waitpid(pid, 0)
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of the server's pre-forked processes so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for child in [str(pid), *children]:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+# ------------------------------------------------------------------ the phones
+
+
+class Phone:
+    """One client's persistent keep-alive connection to the server."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = None
+
+    def post(self, headers: dict, body: bytes) -> tuple[float, dict]:
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=180)
+            try:
+                self.conn.request("POST", EVENTS, body, headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = None  # the server closed a kept-alive connection: reconnect once
+                if attempt == 2:
+                    raise
+        if response.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+            self.conn = None
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}: {data[:300]!r}")
+        return elapsed, json.loads(data)
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+
+
+def template(visit_ids: list[str], kind: str) -> str:
+    """A request body built ahead: only the times (``%(now)s``) are filled in when sent."""
+    events = ",".join(
+        f'{{"key":"{uuid.uuid4()}","kind":"{kind}","visit":"{visit_id}",'
+        f'"device_at":"%(now)s","latitude":"{HOME[0]}","longitude":"{HOME[1]}",'
+        f'"accuracy":12,"method":"gps"}}'
+        for visit_id in visit_ids
+    )
+    return f'{{"sent_at":"%(now)s","events":[{events}]}}'
+
+
+def stamp(body: str) -> bytes:
+    from datetime import UTC, datetime
+
+    return (body % {"now": datetime.now(UTC).isoformat()}).encode()

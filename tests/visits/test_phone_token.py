@@ -1,0 +1,125 @@
+"""The phone's token: a care worker signed in on the phone app gets one, and the
+phone signs its API calls with it instead of the session, so that each call
+skips the session, the OTP device and the timeout bookkeeping. It works on the
+phone app's API only, expires, and signing out revokes it."""
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from homecare.api_tokens.models import ApiToken
+from homecare.visits.models import CallRecord, VisitEvent
+from tests.visits.conftest import HOME, dose_payload
+
+pytestmark = pytest.mark.django_db
+EVENTS = reverse("visits:api_events")
+TOKEN = reverse("visits:api_device_token")
+
+
+def _event(visit, kind="check_in"):
+    return {
+        "key": str(uuid.uuid4()),
+        "kind": kind,
+        "visit": str(visit.pk),
+        "device_at": timezone.now().isoformat(),
+        "latitude": str(HOME[0]),
+        "longitude": str(HOME[1]),
+        "accuracy": 15,
+        "method": "gps",
+    }
+
+
+def _phone_token(client) -> str:
+    csrf = client.get(reverse("visits:api_rota")).json()["csrf_token"]
+    response = client.post(TOKEN, HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 201
+    return response.json()["token"]
+
+
+def _post(token, events, path=EVENTS):
+    body = {"sent_at": timezone.now().isoformat(), "events": events}
+    return Client().post(
+        path,
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
+def test_the_phone_checks_in_and_out_with_its_token_and_no_session(ward, login, nine, send):
+    token = _phone_token(login(ward["worker"]))
+    with CaptureQueriesContext(connection) as check_in:
+        answer = _post(token, [_event(ward["visit"])]).json()
+    assert answer["results"][0]["outcome"] == "accepted"
+    for hhmm, med in [("08:00", "paracetamol"), ("09:00", "donepezil")]:
+        send("worker", "medication", **dose_payload(ward[med], ward["visit"], hhmm))
+    later = time_machine.travel(nine + timedelta(minutes=30), tick=False)
+    with later, CaptureQueriesContext(connection) as check_out:
+        answer = _post(token, [_event(ward["visit"], "check_out")]).json()
+    assert answer["results"][0]["outcome"] == "accepted", answer
+    assert CallRecord.objects.get(visit=ward["visit"]).status == "completed"
+    for captured in (check_in, check_out):
+        sql = " ".join(q["sql"] for q in captured.captured_queries)
+        assert "django_session" not in sql and "otp_" not in sql
+        # The token (and user), the worker, the locked visit, the writes: no re-reads.
+        assert len(captured.captured_queries) <= 24, "\n".join(
+            q["sql"][:150] for q in captured.captured_queries
+        )
+
+
+def test_a_phone_token_works_on_the_phone_api_only(ward, login, nine):
+    token = _phone_token(login(ward["worker"]))
+    response = _post(token, [], path=reverse("api:offers"))
+    assert (
+        response.status_code == 401
+        and "works only on the phone app's API" in response.json()["error"]
+    )
+
+
+def test_only_a_signed_in_care_worker_gets_one(ward, login, nine, world):
+    assert Client().post(TOKEN).status_code == 401
+    office = login(world["coordinator"])
+    csrf = office.get(reverse("visits:api_rota")).json().get("csrf_token")
+    assert office.post(TOKEN, HTTP_X_CSRFTOKEN=csrf).status_code == 404
+    token = _phone_token(login(ward["worker"]))
+    again = Client().post(TOKEN, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert again.status_code == 404  # a token does not make tokens
+
+
+def test_a_new_token_replaces_the_old_and_signing_out_revokes_it(ward, login, nine):
+    client = login(ward["worker"])
+    old = _phone_token(client)
+    new = _phone_token(client)
+    assert _post(old, [_event(ward["visit"])]).status_code == 401
+    assert _post(new, [_event(ward["visit"])]).status_code == 200
+    client.post(reverse("accounts:logout"))
+    refused = _post(new, [_event(ward["visit"], "check_out")])
+    assert refused.status_code == 401 and "revoked" in refused.json()["error"]
+    assert VisitEvent.objects.count() == 1
+
+
+def test_a_phone_token_expires_with_the_shift(ward, login, nine, settings):
+    token = _phone_token(login(ward["worker"]))
+    stored = ApiToken.objects.get(kind="phone")
+    assert stored.expires_at == nine + timedelta(minutes=settings.SESSION_ABSOLUTE_TIMEOUT_MINUTES)
+    with time_machine.travel(stored.expires_at, tick=False):
+        refused = _post(token, [_event(ward["visit"])])
+    assert refused.status_code == 401 and "expired" in refused.json()["error"]
+
+
+def test_a_bad_token_is_not_rescued_by_the_session(ward, login, nine):
+    client = login(ward["worker"])
+    body = {"events": [_event(ward["visit"])]}
+    response = client.post(
+        EVENTS, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION="Bearer hc_no"
+    )
+    assert response.status_code == 401 and "Unknown API token" in response.json()["error"]
+    assert not VisitEvent.objects.exists()
