@@ -1,7 +1,7 @@
 """The body map: a care worker marks a skin concern (bruise, pressure area, wound,
 rash) on a front and back outline of the body, with a note. It is one more kind of
 event from the phone (``skin``), so it goes through the same offline queue,
-idempotency key and checks as a task or a dose (``services._event_service``), and
+idempotency key and checks as a task or a dose (``event_service.event_service``), and
 is registered with the other kinds in ``apps.VisitsConfig.ready``.
 
 Payload: ``{"side": "front" | "back", "x": 0-200, "y": 0-440, "kind": ..., "note": ...}``.
@@ -13,7 +13,7 @@ import math
 
 from homecare.domain import bodymap
 
-from . import services
+from .event_service import Refused, event_service
 from .models import CallWorker, SkinConcern
 
 NOTE_LIMIT = 2000
@@ -22,7 +22,7 @@ NOTE_LIMIT = 2000
 def _number(payload: dict, name: str) -> int:
     value = payload.get(name)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise services._Refused(f"'{name}' must be a number.")
+        raise Refused(f"'{name}' must be a number.")
     return round(value)
 
 
@@ -30,22 +30,22 @@ def _visit_record_skin(event, visit, worker, data):
     """A skin concern seen on this visit, marked on the body map (recorded once per
     event; a second mark is a second concern)."""
     if not CallWorker.objects.filter(call__visit=visit, worker=worker).exists():
-        raise services._Refused("Check in to the visit before recording it.")
+        raise Refused("Check in to the visit before recording it.")
     payload = data.payload
     side, x, y = payload.get("side"), _number(payload, "x"), _number(payload, "y")
     try:
         bodymap.check(side, x, y)
     except ValueError as exc:
-        raise services._Refused(str(exc)) from None
+        raise Refused(str(exc)) from None
     kind = payload.get("kind")
     if kind not in SkinConcern.Kind.values:
-        raise services._Refused(f"'kind' must be one of: {', '.join(SkinConcern.Kind.values)}.")
+        raise Refused(f"'kind' must be one of: {', '.join(SkinConcern.Kind.values)}.")
     note = payload.get("note", "")
     note = note.strip() if isinstance(note, str) else ""
     if not note:
-        raise services._Refused("Describe what you saw (size, colour, what you did).")
+        raise Refused("Describe what you saw (size, colour, what you did).")
     if len(note) > NOTE_LIMIT:
-        raise services._Refused(f"The note is longer than {NOTE_LIMIT} characters.")
+        raise Refused(f"The note is longer than {NOTE_LIMIT} characters.")
     event.save()
     SkinConcern.objects.create(
         organisation_id=visit.organisation_id,
@@ -63,4 +63,4 @@ def _visit_record_skin(event, visit, worker, data):
     )
 
 
-visit_record_skin = services._event_service(_visit_record_skin)
+visit_record_skin = event_service(_visit_record_skin)
