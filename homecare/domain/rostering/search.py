@@ -31,6 +31,9 @@ TEMP_START = 0.3
 TEMP_END = 0.002
 #: Largest number of visits taken out in one iteration.
 RUIN_MAX = 12
+#: Share of iterations that take out one worker's whole route (which lets the
+#: search hand a day's work to a different worker, or to nobody).
+ROUTE_RUIN = 0.05
 
 
 class Search:
@@ -152,6 +155,13 @@ class Search:
             seed = rng.choice(self.movable)
         mode = rng.random()
         out = {seed}
+        if rng.random() < ROUTE_RUIN:
+            k = int(self.route_of[e.visit_tasks[seed][0]])
+            if k >= 0:
+                for x in self.R[k, : self.rlen[k]].tolist():
+                    if not e.visits[e.tv[x]].pinned:
+                        out.add(e.tv[x])
+                return list(out), []
         if mode < 0.1:
             if self._pairs is None:
                 self._pairs = [vi for vi in self.movable if len(e.visit_tasks[vi]) == 2]
