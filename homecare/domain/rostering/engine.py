@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .model import SEQUENTIAL, SIMULTANEOUS, Problem, ProblemError
 from .travel import TravelError
 
@@ -79,6 +81,20 @@ def _check_visit(v, worker_ids) -> list[str]:
     if v.pinned and len(v.pinned) > v.workers_required:
         reasons.append(f"{name}: pinned to more workers than it needs")
     return reasons
+
+
+def _numeric_square(m, n: int):
+    """``m`` as an n x n float array when every entry is a finite number >= 0, else None."""
+    try:
+        a = np.asarray(m)
+    except (TypeError, ValueError):  # ragged
+        return None
+    if a.shape != (n, n) or a.dtype.kind not in "iuf":
+        return None
+    a = a.astype(np.float64, copy=False)
+    if not np.isfinite(a).all() or (a < 0).any():
+        return None
+    return a
 
 
 class Engine:
@@ -162,30 +178,41 @@ class Engine:
         self.partner, self.gmin, self.gmax = partner, gmin, gmax
         self.n = len(tv)
 
-        # eligibility and static (continuity) costs
+        # eligibility and static (continuity) costs, one row per task over the workers
         wt = problem.weights
+        K = len(workers)
+        windex = {w.id: k for k, w in enumerate(workers)}
+        wskills = [frozenset(w.skills) for w in workers]
+        able: dict = {}
         self.qualified: list[list[int]] = []
         self.elig: list[list[int]] = []
-        self.static: list[list[float]] = []
-        self.cont: list[list[float]] = []
-        self.unusual: list[list[float]] = []
+        cont = np.zeros((self.n, K))
+        unus = np.zeros((self.n, K))
         for t in range(self.n):
             v = visits[tv[t]]
             need = v.part_skill_set(tp[t])
-            qual = [
-                k
-                for k, w in enumerate(workers)
-                if need <= frozenset(w.skills) and (v.gender is None or w.gender == v.gender)
-            ]
+            key = (need, v.gender)
+            qual = able.get(key)
+            if qual is None:
+                qual = able[key] = [
+                    k
+                    for k, w in enumerate(workers)
+                    if need <= wskills[k] and (v.gender is None or w.gender == v.gender)
+                ]
             if v.pinned:
                 qual = [k for k in qual if workers[k].id in v.pinned]
             self.qualified.append(qual)
             self.elig.append([k for k in qual if not workers[k].unavailable])
-            cont = [wt.continuity if v.trusted and w.id not in v.trusted else 0.0 for w in workers]
-            unus = [wt.unusual if v.preferred and w.id not in v.preferred else 0.0 for w in workers]
-            self.cont.append(cont)
-            self.unusual.append(unus)
-            self.static.append([a + b for a, b in zip(cont, unus, strict=True)])
+            for row, people, weight in (
+                (cont, v.trusted, wt.continuity),
+                (unus, v.preferred, wt.unusual),
+            ):
+                if people and weight:
+                    row[t, :] = weight
+                    row[t, [windex[x] for x in people if x in windex]] = 0.0
+        self.cont = cont.tolist()
+        self.unusual = unus.tolist()
+        self.static = (cont + unus).tolist()
         for v, tasks in zip(visits, self.visit_tasks, strict=True):
             for t in tasks:
                 if not self.qualified[t]:
@@ -214,9 +241,18 @@ class Engine:
         if not locs:
             return []
         try:
-            m = provider.matrix(locs)
+            quick = getattr(provider, "matrix_array", None)
+            m = quick(locs) if quick is not None else provider.matrix(locs)
         except TravelError as exc:
             raise ProblemError([f"travel times: {exc}"]) from exc
+        good = _numeric_square(m, len(locs))
+        if good is not None:
+            return good.tolist()
+        return Engine._checked_matrix(m, locs)
+
+    @staticmethod
+    def _checked_matrix(m, locs) -> list[list[float]]:
+        """Entry by entry, for a matrix that failed the quick check: every reason."""
         reasons = []
         if len(m) != len(locs) or any(len(row) != len(locs) for row in m):
             raise ProblemError(["travel times: the matrix does not cover every location"])
@@ -224,6 +260,8 @@ class Engine:
         for i, row in enumerate(m):
             line = []
             for j, x in enumerate(row):
+                if isinstance(x, np.generic):
+                    x = x.item()
                 if x is None or not isinstance(x, int | float) or math.isnan(x):
                     reasons.append(f"travel times: missing entry from {locs[i]} to {locs[j]}")
                     x = 0
