@@ -5,7 +5,9 @@ in order of start time; each goes to the worker (two for a double-handed
 visit, or none) who is available then, holds the skills, suits the person's
 preference of worker gender, can get there within the visit's window from
 the previous visit, and scores best on travel, lateness, being one of the
-person's regular workers and having seen the person already. A small share
+person's regular workers and having seen the person already; the person's
+regular team is asked first, as a coordinator does, and anyone else only when
+none of them can go. A small share
 is left open on purpose, so that the coordinator has work to do. This is
 not the rostering optimizer.
 """
@@ -96,10 +98,16 @@ def assign(
         weekday = todays[0].weekday
         team = [w for w in by_provider.get(provider_id, []) if w.windows.get(weekday)]
         states = {w.id: _State(w.latitude, w.longitude) for w in team}
+        on = {w.id: w for w in team}
         for visit in todays:
             if rng.random() < leave_open:
                 continue
-            chosen = _best(visit, team, states, seen)
+            chosen = _best(visit, [on[r] for r in visit.regulars if r in on], states, seen)
+            if len(chosen) < visit.workers_required:
+                taken = {w.id for w, _, _ in chosen}
+                others = [w for w in team if w.id not in taken]
+                chosen += _best(visit, others, states, seen)
+                chosen = chosen[: visit.workers_required]
             if len(chosen) < visit.workers_required:
                 continue
             begins = max(b for _, _, b in chosen)  # two workers start together

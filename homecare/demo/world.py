@@ -24,7 +24,7 @@ from homecare.people.models import Contact, Individual
 from homecare.workforce.models import Availability, CareWorker, Skill
 
 from . import billing as demo_billing
-from . import bulk, journey, logins, monitoring, plans, population, rostering, schedule
+from . import bulk, journey, logins, monitoring, plans, population, rostering, schedule, staffing
 from . import visits as visit_records
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
@@ -291,6 +291,40 @@ class _Builder:
                         today=self.today,
                     )
                 )
+            if p.cover_peaks:
+                self._top_up(p, regions, bases, count)
+
+    def _top_up(self, p, regions, bases, count: int) -> None:
+        """Workers on the shifts that cover the provider's busiest hours, living where
+        its people live, until every hour holds ``p.cover_peaks`` times its care."""
+        provider = self.providers[p.name]
+        mine = [x for x in self.people if x.package.status == "active"]
+        mine = [x for x in mine if x.package.organisation.name == p.name]
+        need = staffing.need_by_hour(mine)
+        have = staffing.held_by_hour([w.windows for w in self.workers[-count:]])
+        while mine:
+            short = staffing.short_hours(need, have, p.cover_peaks)
+            if not short:
+                break
+            _, day, hour = short[0]
+            shifts = population.shifts_covering(hour)
+            shift = self.rng.choices(shifts, weights=[s[1] for s in shifts])[0]
+            home = self.rng.choice(mine)
+            town = next((t for t in home.region.towns if t.name == home.town), None)
+            plan = population.worker(
+                self.rng,
+                self.ids,
+                spec=self.spec,
+                provider=provider,
+                region=home.region,
+                bases=bases,
+                today=self.today,
+                shift=shift,
+                working=day,
+                town=town,
+            )
+            self.workers.append(plan)
+            staffing.add_windows(have, plan.windows)
 
     # -- saving ------------------------------------------------------------------------
     def _save(self) -> None:
@@ -405,7 +439,7 @@ class _Builder:
 
     def _rota(self) -> None:
         workers = [rostering.worker_for_rota(w) for w in self.workers]
-        regulars = rostering.regular_workers(self.people, workers)
+        regulars = rostering.regular_workers(self.people, workers, rules=self.spec.rulebook)
         visits = [
             rostering.visit_for_rota(
                 visit_id,
@@ -439,8 +473,8 @@ class _Builder:
                 sum(p.needs.weekly_minutes for p in self.people if p.package.status == "active")
                 / 60
             ),
-            "visits_today_and_tomorrow": self.near_total,
-            "rostered_today_and_tomorrow": self.rostered,
+            "visits_in_the_rota_week": self.near_total,
+            "rostered_in_the_rota_week": self.rostered,
         }
 
 
