@@ -126,59 +126,88 @@ def _on_for(w, v) -> bool:
     return False
 
 
-def team_cover(day) -> tuple[dict, dict]:
-    """Per person, the most of their visit parts their trusted team could do (each part
-    needs a different team member who could be there), and why the rest cannot."""
+def team_cover(day) -> dict:
+    """Per person, (the most of their visit parts their trusted team could do, their
+    parts): each part needs a different team member on shift and qualified then."""
     from homecare.rostering.rules import trusted_team
 
     bound: dict = {}
-    why: dict = {}
     for v in day.visits:
         team = trusted_team(v)
         if not team:
             continue
         on = [w for w in team if w in day.worker and _on_for(day.worker[w], v)]
-        can = min(len(on), v.workers_required)
         by, of = bound.get(v.individual_id, (0, 0))
-        bound[v.individual_id] = (by + can, of + v.workers_required)
-        if can < v.workers_required:
-            reason = (
-                "no team member on shift at that time"
-                if not on
-                else "a double-handed visit with one team member on shift"
-            )
-            why.setdefault(v.individual_id, []).append(reason)
-    return bound, why
+        bound[v.individual_id] = (by + min(len(on), v.workers_required), of + v.workers_required)
+    return bound
 
 
-def explain(day, assignment, team: dict, bound: dict, why: dict) -> list[str]:
-    """Lines on the people below the target: how many could not reach it with their team
-    on shift, and for the others which visits went to someone else and why."""
+def _busy(day, assignment, starts):
+    """Per worker, their visits as (start, end, visit id)."""
+    out: dict = {}
+    for vid, workers in assignment.items():
+        v = day.visit[vid]
+        s = starts.get(vid, v.planned)
+        for w in workers:
+            out.setdefault(w, []).append((s, s + v.minutes, vid))
+    return out
+
+
+def why_short(day, assignment, starts, person) -> str:
+    """Why ``person``'s visits went outside their trusted team: for each such visit, are
+    their team members off, or busy with visits of people whose team they are in too?"""
+    from homecare.rostering.rules import trusted_team
+
+    busy = _busy(day, assignment, starts)
+    verdicts = set()
+    for v in day.visits:
+        if v.individual_id != person:
+            continue
+        team = trusted_team(v)
+        if all(w in team for w in assignment.get(v.id, ())):
+            continue
+        for w in team:
+            worker = day.worker.get(w)
+            if worker is None or not _on_for(worker, v):
+                verdicts.add("off")
+                continue
+            lo, hi = v.start - v.window, v.start + v.window + v.minutes
+            clash = [x for a, b, x in busy.get(w, ()) if a < hi and lo < b]
+            if not clash or any(w not in trusted_team(day.visit[x]) for x in clash):
+                return "search"
+            verdicts.add("own team")
+    return "own team" if "own team" in verdicts else "off"
+
+
+EXPLAINED = {
+    "off": "no member of their team on shift at the time",
+    "own team": "every member of their team on shift was then visiting people whose team"
+    " they are in too",
+    "search": "a member of their team was free or visiting someone outside their teams",
+}
+
+
+def explain(day, assignment, starts, team: dict) -> tuple[list[str], int]:
+    """Lines on the people below the target with the reason, and how many of them the
+    optimizer could have served better (a team member was free or with a stranger)."""
     from collections import Counter
 
-    below = [p for p, s in team["shares"].items() if s < TEAM_SHARE]
-    if not below:
-        return []
-    feasible = {p for p, (by, of) in bound.items() if of and 100 * by / of >= TEAM_SHARE}
-    reasons: Counter = Counter()
-    for p in below:
-        if p not in feasible:
-            reasons["their team is not on shift for enough of their visits"] += 1
-    lines = [f"    {n} below {TEAM_SHARE:.0f}%: {r}" for r, n in reasons.items()]
-    other = [p for p in below if p in feasible]
-    if other:
-        lines.append(
-            f"    {len(other)} below {TEAM_SHARE:.0f}% although their team could have done it"
-        )
+    below = sorted(
+        (p for p, s in team["shares"].items() if s < TEAM_SHARE),
+        key=lambda p: (team["shares"][p], p),
+    )
+    reasons = {p: why_short(day, assignment, starts, p) for p in below}
+    lines = [
+        f"    {n} below {TEAM_SHARE:.0f}%: {EXPLAINED[r]}"
+        for r, n in Counter(reasons.values()).most_common()
+    ]
     names = {v.individual_id: v.person for v in day.visits}
-    for p in sorted(below, key=lambda p: team["shares"][p])[:3]:
-        by, of = bound.get(p, (0, 0))
-        extra = "; " + ", ".join(sorted(set(why.get(p, [])))) if why.get(p) else ""
+    for p in below[:3]:
         lines.append(
-            f"    {names.get(p, p)}: {team['shares'][p]:.0f}% by the team"
-            f" (at most {100 * by / max(1, of):.0f}% with the team's shifts{extra})"
+            f"    e.g. {names.get(p, p)}: {team['shares'][p]:.0f}% by the team;"
+            f" {EXPLAINED[reasons[p]]}"
         )
-    return lines
+    return lines, sum(r == "search" for r in reasons.values())
 
 
 def _problem_solution(day, assignment, starts):
@@ -410,7 +439,7 @@ def main() -> int:
         f" hours of shifts; the tightest hour ({tightest:02d}:00) holds"
         f" {have[tightest] / need[tightest]:.2f} times its care"
     )
-    bound, why = team_cover(day)
+    bound = team_cover(day)
     possible = [100 * by / of for by, of in bound.values() if of]
     print(
         f"  {len(bound)} people with a trusted team (KENT-8.1, at most {day.team_target},"
@@ -443,7 +472,8 @@ def main() -> int:
             f" {TEAM_SHARE:.0f}% or more of their visits by their trusted team; the worst"
             f" person {worst:.0f}%"
         )
-    for line in explain(day, a, opt["team"], bound, why):
+    lines, missed = explain(day, a, s, opt["team"])
+    for line in lines:
         print(line)
     rep = sick_repair(day, a, s, args.repair_limit, weights, allowance)
     print("\nRepair of this rota, two of the busiest workers off sick all day:")
@@ -463,11 +493,9 @@ def main() -> int:
         misses.append("the rota is not complete and valid")
     if opt["seconds"] >= OPTIMISE_SECONDS:
         misses.append(f"optimising took {opt['seconds']:.0f} s")
-    feasible = {p for p, (by, of) in bound.items() if of and 100 * by / of >= TEAM_SHARE}
-    short = [p for p, x in opt["team"]["shares"].items() if x < TEAM_SHARE and p in feasible]
-    if short:
+    if missed:
         misses.append(
-            f"{len(short)} people whose team could do {TEAM_SHARE:.0f}% of their visits got less"
+            f"{missed} people below {TEAM_SHARE:.0f}% while a member of their team was free"
         )
     if rep["seconds"] >= REPAIR_SECONDS or rep["invalid"]:
         misses.append("the repair was slow or invalid")

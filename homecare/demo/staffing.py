@@ -12,7 +12,7 @@ Plain data in, plain data out (no database).
   over the weeks (KENT-8.1: at most ``team_target`` workers, ``team_max`` for a
   package with double-handed visits or blocks): workers who suit the person
   (gender preference, skills), live nearby, and are on shift at the times the
-  person's visits fall, with a spare for every visit time so that a day off
+  person's visits fall, with spares for every visit time so that a day off
   does not leave it to a stranger, and no worker's regular work piled into one
   hour beyond what one person can do.
 """
@@ -25,7 +25,9 @@ from .places import distance_km
 
 #: Minutes of care in one hour that one worker can take on as regular work
 #: (the rest of the hour goes on travel and the odd visit outside their teams).
-HOUR_CAPACITY = 45
+HOUR_CAPACITY = 40
+#: Team members on shift wanted for each visit beyond the workers it needs.
+SPARES = 2
 #: How many of the nearest suitable workers are considered for a team.
 NEAREST = 40
 
@@ -120,8 +122,8 @@ def regular_teams(people, workers, *, target: int, most: int) -> dict:
 
 def _team(lines, near, size: int, load) -> tuple:
     """Greedy: add the worker who covers most of the visit time still short of cover
-    (each visit wants its workers plus one spare among the team), nearest first,
-    avoiding hours already full of their regular work."""
+    (each visit wants its workers plus two spares among the team, for days off and
+    busy moments), nearest first, avoiding hours already full of their regular work."""
     cover = [0] * len(lines)
     team: list = []
     covers = {
@@ -141,12 +143,12 @@ def _team(lines, near, size: int, load) -> tuple:
             crowd = 0.0
             for i in covers[w.id]:
                 day, a, b, workers, _ = lines[i]
-                if cover[i] < workers + 1:
-                    gain += (b - a) * (workers + 1 - cover[i])
-                    crowd += max(0.0, load[(w.id, day, a // 60)] - HOUR_CAPACITY)
+                if cover[i] < workers + SPARES:
+                    gain += (b - a) * (workers + SPARES - cover[i])
+                    crowd += max(0.0, load[(w.id, day, a // 60)] + b - a - HOUR_CAPACITY)
             if gain <= 0:
                 continue
-            score = gain - 8 * km - crowd
+            score = gain - 8 * km - 3 * crowd
             if best is None or score > best[0]:
                 best = (score, w)
         if best is None:

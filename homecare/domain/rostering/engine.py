@@ -188,6 +188,10 @@ class Engine:
         self.elig: list[list[int]] = []
         cont = np.zeros((self.n, K))
         unus = np.zeros((self.n, K))
+        parts: dict = {}  # per person with a trusted team, their visit parts here
+        for v in visits:
+            if v.trusted:
+                parts[v.client_id] = parts.get(v.client_id, 0) + v.workers_required
         for t in range(self.n):
             v = visits[tv[t]]
             need = v.part_skill_set(tp[t])
@@ -203,8 +207,11 @@ class Engine:
                 qual = [k for k in qual if workers[k].id in v.pinned]
             self.qualified.append(qual)
             self.elig.append([k for k in qual if not workers[k].unavailable])
+            stranger = wt.continuity
+            if v.trusted and wt.continuity_share:
+                stranger += wt.continuity_share * 100.0 / parts[v.client_id]
             for row, people, weight in (
-                (cont, v.trusted, wt.continuity),
+                (cont, v.trusted, stranger),
                 (unus, v.preferred, wt.unusual),
             ):
                 if people and weight:
