@@ -70,3 +70,18 @@ def save_rota(visits, workers, *, rng, leave_open: float) -> int:
             table.add_row((provider_of[visit_id], visit_id, worker_id))
     bulk.write_history(VisitAssignment.objects.all(), reason="Demo rota")
     return len({visit_id for visit_id, _ in pairs})
+
+
+#: The demo provider's own tuning of its rota weights, as its manager would set it on
+#: /rota/weights/: a stranger at a person with few visits weighs more (their share by
+#: the trusted team, KENT-8.1, is what the county checks).
+WEIGHTS = {"continuity_share": 2.0}
+
+
+def tune_weights(builder) -> None:
+    from homecare.accounts.models import User
+    from homecare.rostering.services import rota_weights_set
+
+    provider = builder.providers[builder.spec.largest.name]
+    manager = User.objects.get(username="manager", organisation=provider)
+    rota_weights_set(by=manager, provider=provider, values=WEIGHTS)

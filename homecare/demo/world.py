@@ -69,6 +69,7 @@ def build_world(
         builder = _Builder(spec, rng, ids, today, scale)
         builder.run()
         world.logins = logins.create_logins(builder, rng=rng, password=DEMO_PASSWORD)
+        rostering.tune_weights(builder)
         world.counts = builder.counts()
         world.counts.update(demo_billing.build(builder))  # needs the logins: who submits
     bulk.analyse()
