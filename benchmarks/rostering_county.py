@@ -372,7 +372,7 @@ def sick_repair(day, assignment, starts, seconds: float, weights=None, allowance
         "moved_detail": detail,
         "invalid": broken + flagged,
         "unassigned": outcome.after["unassigned"],
-        "reasons": sorted({u["reason"] for u in outcome.report["unassigned"]}),
+        "reasons": sorted(f"{u['label']}: {u['reason']}" for u in outcome.report["unassigned"]),
         "team_before": team_before["overall"],
         "team_after": team_after["overall"],
     }
@@ -448,7 +448,8 @@ def main() -> int:
         f" of them could have {TEAM_SHARE:.0f}% or more of their visits by it"
     )
     print(
-        f"  weights: continuity {weights.continuity:g} per visit outside the team,"
+        f"  the provider's weights: continuity {weights.continuity:g} per visit outside the"
+        f" team and {weights.continuity_share:g} per point of the person's share it costs,"
         f" usual {weights.unusual:g}, travel {weights.travel:g} a minute,"
         f" lateness {weights.lateness:g} a minute"
     )

@@ -138,7 +138,9 @@ class Engine:
         self.wend = [loc_of(w.end_location) for w in workers]
         vloc = [loc_of(v.location) for v in visits]
         self.locations = locs
-        self.T = self._matrix(problem.travel, locs)
+        self.T_array = self._matrix(problem.travel, locs)
+        #: The same minutes as lists of floats, for the pure-Python timing below.
+        self.T = self.T_array.tolist()
 
         # tasks
         self.visits, self.workers = visits, workers
@@ -244,9 +246,9 @@ class Engine:
         self.w_unassigned = wt.unassigned
 
     @staticmethod
-    def _matrix(provider, locs) -> list[list[float]]:
+    def _matrix(provider, locs) -> np.ndarray:
         if not locs:
-            return []
+            return np.zeros((0, 0))
         try:
             quick = getattr(provider, "matrix_array", None)
             m = quick(locs) if quick is not None else provider.matrix(locs)
@@ -254,8 +256,8 @@ class Engine:
             raise ProblemError([f"travel times: {exc}"]) from exc
         good = _numeric_square(m, len(locs))
         if good is not None:
-            return good.tolist()
-        return Engine._checked_matrix(m, locs)
+            return good
+        return np.array(Engine._checked_matrix(m, locs), dtype=np.float64)
 
     @staticmethod
     def _checked_matrix(m, locs) -> list[list[float]]:
