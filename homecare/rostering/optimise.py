@@ -250,7 +250,11 @@ def run(
     try:
         if kind == "repair":
             solution = opt_repair(
-                problem, current_solution(day), time_limit_s=time_limit_s, progress=progress
+                problem,
+                current_solution(day),
+                time_limit_s=time_limit_s,
+                progress=progress,
+                room=True,
             )
         else:
             solution = opt_solve(problem, time_limit_s=time_limit_s, progress=progress)

@@ -155,6 +155,7 @@ def repair(
     seed: int = 0,
     move_weight: float | None = None,
     progress=None,
+    room: bool = False,
 ) -> Solution:
     """Re-plan after a change (a worker off sick, a visit added or cancelled).
 
@@ -163,7 +164,8 @@ def repair(
     penalty of ``move_weight`` (default: the unassigned weight / 100) for each
     visit part given to a different worker than before, so other workers'
     visits move only when that pays for itself. ``solution.counts["moved"]``
-    says how many visits changed worker.
+    says how many visits changed worker. With ``room``, a visit the search could not
+    place is given a place by moving one other visit (``room.make_room``).
     """
     warm_up()
     t0 = time.monotonic()
@@ -189,7 +191,13 @@ def repair(
         "seed": seed,
         **search.stats,
     }
-    sol = _solution(engine, search.best_routes, search.best_left, stats)
+    routes, left = search.best_routes, search.best_left
+    if room and left:  # a visit still without workers: move one other visit for it
+        from .room import make_room
+
+        routes, left = make_room(engine, routes, left)
+        stats["seconds"] = time.monotonic() - t0
+    sol = _solution(engine, routes, left, stats)
     after = sol.assignment()
     sol.counts["moved"] = sum(
         1 for vid, was in before.items() if vid in after and after[vid] != was
