@@ -257,7 +257,7 @@ def run(
                 room=True,
             )
         else:
-            solution = opt_solve(problem, time_limit_s=time_limit_s, progress=progress)
+            solution = opt_solve(problem, time_limit_s=time_limit_s, progress=progress, polish=True)
     except ProblemError as exc:
         raise ProblemError(_readable(day, exc.reasons)) from exc
     solution = settle(problem, solution, {v.id: v.start for v in day.visits})

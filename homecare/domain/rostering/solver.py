@@ -60,12 +60,16 @@ def solve(
     seed: int = 0,
     initial: Solution | None = None,
     progress=None,
+    polish: bool = False,
 ) -> Solution:
     """Build a rota for ``problem`` within ``time_limit_s`` seconds.
 
     ``initial`` (a previous ``Solution``) seeds the search when given: its
     assignments that are still valid are kept as the starting point.
     ``progress(fraction, best_total)`` is called now and then from the search.
+    With ``polish``, single-handed visits done outside the person's trusted team
+    then move to a team member with a gap when that is cheaper
+    (``room.team_polish``).
     Raises ``ProblemError`` when the input cannot be rostered as given.
 
     The first call in a process loads the compiled search kernels (numba,
@@ -83,13 +87,18 @@ def solve(
         routes, left = greedy(engine)
     search = Search(engine, routes, left, seed=seed)
     search.run(deadline=t0 + time_limit_s, progress=progress)
+    routes = search.best_routes
+    if polish:
+        from .room import team_polish
+
+        routes = team_polish(engine, routes)
     stats = {
         "seconds": time.monotonic() - t0,
         "cpu_seconds": time.process_time() - c0,
         "seed": seed,
         **search.stats,
     }
-    return _solution(engine, search.best_routes, search.best_left, stats)
+    return _solution(engine, routes, search.best_left, stats)
 
 
 def _from_solution(engine: Engine, solution: Solution):

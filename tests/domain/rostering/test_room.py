@@ -11,7 +11,7 @@ from homecare.domain.rostering import (
     validate,
 )
 from homecare.domain.rostering.engine import Engine
-from homecare.domain.rostering.room import make_room
+from homecare.domain.rostering.room import make_room, team_polish
 
 GRID = [[0 if i == j else 10 for j in range(4)] for i in range(4)]
 
@@ -76,3 +76,50 @@ def test_a_repair_makes_that_room_and_says_one_visit_moved():
     assert validate(problem, solution) == []
     assert solution.counts["moved"] == 1
     assert {s.visit_id for s in solution.routes["cal"]} == {"tea"}
+
+
+def test_a_visit_outside_the_trusted_team_goes_to_a_team_member_with_a_gap():
+    workers = [
+        Worker(id=w, skills=frozenset({"care"}), shifts=((480, 720),), start_location=0)
+        for w in ("ann", "bea")
+    ]
+    visits = [
+        Visit(
+            id=f"v{i}",
+            client_id=f"p{i}",
+            location=1 + i,
+            earliest=540 + 60 * i,
+            latest=550 + 60 * i,
+            duration=30,
+            trusted=frozenset({"ann"}),
+        )
+        for i in range(2)
+    ]
+    e = Engine(Problem(visits=visits, workers=workers, travel=MatrixTravel(GRID)))
+    # Bea has both; Ann, their trusted team, has nothing.
+    routes = make_room(e, [[], [0, 1]], {})[0]
+    routes = team_polish(e, routes)
+    assert routes == [[0, 1], []]
+    start = [0.0] * e.n
+    assert e.schedule(routes, start)
+
+
+def test_polish_leaves_a_visit_where_the_team_member_has_no_gap():
+    workers = [
+        Worker(id=w, skills=frozenset({"care"}), shifts=((480, 720),), start_location=0)
+        for w in ("ann", "bea")
+    ]
+    visits = [
+        Visit(id="a", client_id="p1", location=1, earliest=540, latest=540, duration=30),
+        Visit(
+            id="b",
+            client_id="p2",
+            location=2,
+            earliest=545,
+            latest=545,
+            duration=30,
+            trusted=frozenset({"ann"}),
+        ),
+    ]
+    e = Engine(Problem(visits=visits, workers=workers, travel=MatrixTravel(GRID)))
+    assert team_polish(e, [[0], [1]]) == [[0], [1]]
