@@ -1,35 +1,34 @@
 """Rostering benchmark: the county demo's busiest provider for one day.
 
     .venv/bin/python benchmarks/rostering_county.py [--database PATH] [--seed N]
-        [--time-limit S] [--repair-limit S] [--staffing RATIO]
+        [--time-limit S] [--repair-limit S]
 
 1. Builds the county demo (East Lothian) into a temporary SQLite file in a
    child process (or uses ``--database``), and reads the busiest provider's
    visits for tomorrow through the rota page's own loader
    (``homecare.rostering.day.load_day``): double-handed visits, skills, gender
-   preferences, shifts with rest breaks, contracted hours, usual workers.
-2. For each scenario it runs the optimizer (``--time-limit`` seconds) and the
-   greedy nearest-available baseline a coordinator would recognise, checks
-   both rotas with two independent validators (the optimizer's ``validate``
-   and the rota page's own rule checker), and prints unassigned visits, travel,
-   lateness and continuity (the share of each person's visits by their
-   trusted team, KENT-8.1) side by side.
-
-   - ``as built``: the demo's 120 workers. Their shifts hold fewer hours than
-     the day's visits need, so no rota can be complete; the figures show how
-     much each method covers.
-   - ``staffed``: the same day with workers added (copies of the provider's
-     own workers' shifts, skills and gender, living near its people) until the
-     shift hours are ``--staffing`` times the care hours.
-3. On the staffed rota two of the busiest workers go off sick for the day and
-   the day is repaired (``--repair-limit`` seconds): it prints the time taken,
-   how many of their visits were covered, and how many visits of unaffected
-   workers moved.
+   preferences, shifts with rest breaks, contracted hours, usual workers. The
+   demo staffs that provider for its peak hours and gives each person a
+   regular team that worked their week (``homecare.demo.staffing``).
+2. Runs the optimizer (``--time-limit`` seconds, with the provider's own
+   weights) and the greedy nearest-available baseline a coordinator would
+   recognise, checks both rotas with two independent validators (the
+   optimizer's ``validate`` and the rota page's own rule checker), and prints
+   unassigned visits, travel, lateness and continuity (the share of each
+   person's visits by their trusted team, KENT-8.1) side by side, then the
+   share of people at 85% or more, the worst person, and why each person below
+   is: no team member on shift, the team busy with its own people, or a team
+   member free (the optimizer's miss).
+3. Two of the busiest workers go off sick for the day and the day is repaired
+   (``--repair-limit`` seconds of search): it prints the wall and CPU time of
+   the whole repair, how many of their visits were covered, and which visits
+   of unaffected workers moved.
 
 Targets (issue 5): a complete valid rota in under 60 s; at least 85% of each
-person's visits by their trusted team; the repair in under 5 s moving no visit
-of an unaffected worker unless it must. Exits 1 when the staffed scenario
-misses one. A script, not a test: see benchmarks/README.md.
+person's visits by their trusted team (a miss is a person below while a team
+member was free); the repair in under 5 s moving no visit of an unaffected
+worker unless it must. Exits 1 when one is missed. A script, not a test: see
+benchmarks/README.md.
 """
 
 from __future__ import annotations
