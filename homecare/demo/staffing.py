@@ -163,3 +163,39 @@ def _team(lines, near, size: int, load) -> tuple:
         for wid in able:
             load[(wid, day, a // 60)] += (b - a) * workers / len(able)
     return tuple(team)
+
+
+def top_up(builder, p, bases, count: int) -> None:
+    """Add workers to provider ``p`` (whose ``count`` first workers are the builder's
+    last) on the shifts that cover its busiest hours, living where its people live,
+    until every hour holds ``p.cover_peaks`` times its care."""
+    from . import population
+
+    provider = builder.providers[p.name]
+    mine = [x for x in builder.people if x.package.status == "active"]
+    mine = [x for x in mine if x.package.organisation.name == p.name]
+    need = need_by_hour(mine)
+    have = held_by_hour([w.windows for w in builder.workers[-count:]])
+    while mine:
+        short = short_hours(need, have, p.cover_peaks)
+        if not short:
+            break
+        _, day, hour = short[0]
+        shifts = population.shifts_covering(hour)
+        shift = builder.rng.choices(shifts, weights=[s[1] for s in shifts])[0]
+        home = builder.rng.choice(mine)
+        town = next((t for t in home.region.towns if t.name == home.town), None)
+        plan = population.worker(
+            builder.rng,
+            builder.ids,
+            spec=builder.spec,
+            provider=provider,
+            region=home.region,
+            bases=bases,
+            today=builder.today,
+            shift=shift,
+            working=day,
+            town=town,
+        )
+        builder.workers.append(plan)
+        add_windows(have, plan.windows)

@@ -293,39 +293,7 @@ class _Builder:
                     )
                 )
             if p.cover_peaks:
-                self._top_up(p, regions, bases, count)
-
-    def _top_up(self, p, regions, bases, count: int) -> None:
-        """Workers on the shifts that cover the provider's busiest hours, living where
-        its people live, until every hour holds ``p.cover_peaks`` times its care."""
-        provider = self.providers[p.name]
-        mine = [x for x in self.people if x.package.status == "active"]
-        mine = [x for x in mine if x.package.organisation.name == p.name]
-        need = staffing.need_by_hour(mine)
-        have = staffing.held_by_hour([w.windows for w in self.workers[-count:]])
-        while mine:
-            short = staffing.short_hours(need, have, p.cover_peaks)
-            if not short:
-                break
-            _, day, hour = short[0]
-            shifts = population.shifts_covering(hour)
-            shift = self.rng.choices(shifts, weights=[s[1] for s in shifts])[0]
-            home = self.rng.choice(mine)
-            town = next((t for t in home.region.towns if t.name == home.town), None)
-            plan = population.worker(
-                self.rng,
-                self.ids,
-                spec=self.spec,
-                provider=provider,
-                region=home.region,
-                bases=bases,
-                today=self.today,
-                shift=shift,
-                working=day,
-                town=town,
-            )
-            self.workers.append(plan)
-            staffing.add_windows(have, plan.windows)
+                staffing.top_up(self, p, bases, count)
 
     # -- saving ------------------------------------------------------------------------
     def _save(self) -> None:
