@@ -363,6 +363,15 @@ def visit_events_for(user):
     )
 
 
+def home_profiles_for(user):
+    """The office sees its provider's home profiles (tag codes, access notes)."""
+    from homecare.visits.models import HomeProfile
+
+    return _scoped(
+        HomeProfile, user, office=lambda qs: qs.filter(organisation_id=user.organisation_id)
+    )
+
+
 def call_records_for(user):
     """Verified calls of the visits the user sees."""
     from homecare.visits.models import CallRecord

@@ -5,7 +5,7 @@ Models other apps may read (names and fields kept stable; ``homecare/visits/mode
 
 - ``VisitEvent``: the append-only log of what phones sent. ``idempotency_key``
   (unique), ``visit``, ``worker``, ``kind`` (check_in, check_out, task,
-  medication, finance, incident, note), ``device_at`` / ``sent_at`` (the
+  medication, finance, incident, note, skin), ``device_at`` / ``sent_at`` (the
   phone's clock), ``received_at`` / ``occurred_at`` (the server's),
   ``latitude``, ``longitude``, ``accuracy_metres``, ``distance_metres``,
   ``method`` (gps, tag, manual), ``payload``, ``outcome`` (accepted, rejected)
@@ -20,9 +20,12 @@ Models other apps may read (names and fields kept stable; ``homecare/visits/mode
   not_done, refused, ``reason``), ``Medication`` (a person's schedule:
   ``times`` as "HH:MM") -> ``MedicationDose`` (due on a visit) ->
   ``DoseRecord`` (``outcome`` given, refused, not_given), ``FinancialTransaction``,
-  ``Incident``, ``VisitNote`` (``for_next_worker``, ``shared_with_person``).
+  ``Incident``, ``VisitNote`` (``for_next_worker``, ``shared_with_person``),
+  ``SkinConcern`` (the body map: ``side``, ``x``, ``y``, ``region``, ``kind``,
+  ``note``; ``homecare.visits.bodymap``).
 - ``HomeProfile``: per provider and person, the home's tag code, access notes
-  and key safety information.
+  and key safety information (the tag issued and printed as a QR code:
+  ``homecare.visits.tags``).
 
 Writes: ``homecare.visits.services`` (``visit_check_in``, ``visit_check_out``,
 ``visit_record_task``, ``visit_record_dose``, ... and ``event_record`` for the

@@ -8,7 +8,7 @@
 - The visit record (KENT-8.2.1, 8.2.2, 3.9.1): :class:`TaskRecord`,
   :class:`MedicationDose` + :class:`DoseRecord` (the MAR, from each person's
   :class:`Medication` schedule), :class:`FinancialTransaction` (KENT-5.6.1),
-  :class:`Incident`, :class:`VisitNote`.
+  :class:`Incident`, :class:`VisitNote`, :class:`SkinConcern` (the body map).
 - :class:`HomeProfile`: what a worker needs at the door (tag code, access
   notes, key safety information).
 """
@@ -60,6 +60,7 @@ class VisitEvent(CareRecord):
         FINANCE = "finance", "Financial transaction"
         INCIDENT = "incident", "Incident"
         NOTE = "note", "Note"
+        SKIN = "skin", "Skin concern (body map)"
 
     class Method(models.TextChoices):
         GPS = "gps", "GPS"
@@ -323,3 +324,37 @@ class VisitNote(_VisitPart):
 
     class Meta:
         ordering = ["recorded_at"]
+
+
+class SkinConcern(_VisitPart):
+    """A mark on the body map: a skin concern seen on a visit, where it is (the side of
+    the outline and the point tapped, ``homecare.domain.bodymap``) and what it is.
+    Kept for good, as every care record: a mark made in error is archived, not deleted."""
+
+    class Kind(models.TextChoices):
+        BRUISE = "bruise", "Bruise"
+        PRESSURE = "pressure", "Pressure area (redness, sore)"
+        WOUND = "wound", "Wound, cut or skin tear"
+        RASH = "rash", "Rash"
+        OTHER = "other", "Other"
+
+    class Side(models.TextChoices):
+        FRONT = "front", "Front"
+        BACK = "back", "Back"
+
+    individual = models.ForeignKey("people.Individual", on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=5, choices=Side.choices)
+    x = models.PositiveSmallIntegerField(help_text="Across the 200-wide outline.")
+    y = models.PositiveSmallIntegerField(help_text="Down the 440-high outline.")
+    region = models.CharField(max_length=60, help_text="The part of the body, in words.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.TextField(help_text="What it looks like, its size, what was done.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_at"]
+        indexes = [models.Index(fields=["individual", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on the {self.region}"

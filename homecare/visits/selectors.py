@@ -16,7 +16,15 @@ from homecare.core import access
 from homecare.packages.models import Visit, VisitAssignment
 
 from . import doses as dose_rules
-from .models import CallWorker, DoseRecord, HomeProfile, Medication, TaskRecord, VisitNote
+from .models import (
+    CallWorker,
+    DoseRecord,
+    HomeProfile,
+    Medication,
+    SkinConcern,
+    TaskRecord,
+    VisitNote,
+)
 
 #: How far back a worker sees handover notes for the people on their rota.
 HANDOVER_BACK = timedelta(days=3)
@@ -99,6 +107,14 @@ def rota(user, *, now=None) -> dict:
     ):
         if len(handover[n.individual_id]) < 5:
             handover[n.individual_id].append(n)
+    skin = defaultdict(list)
+    for m in SkinConcern.objects.filter(
+        individual_id__in=people,
+        organisation_id=worker.organisation_id,
+        recorded_at__gte=now - HANDOVER_BACK,
+        archived_at=None,
+    ).select_related("worker"):
+        skin[m.individual_id].append(m)
     rows = []
     for v in visits:
         rows.append(
@@ -115,6 +131,7 @@ def rota(user, *, now=None) -> dict:
                 tasks_done=tasks_done[v.pk],
                 presence=presence[v.pk],
                 handover=handover[v.individual_id],
+                skin=skin[v.individual_id],
             )
         )
     return {
@@ -124,7 +141,9 @@ def rota(user, *, now=None) -> dict:
     }
 
 
-def _visit_json(v, *, worker, profile, due, doses_done, tasks_done, presence, handover) -> dict:
+def _visit_json(
+    v, *, worker, profile, due, doses_done, tasks_done, presence, handover, skin
+) -> dict:
     person = v.individual
     call = getattr(v, "call", None)
     mine = presence.get(worker.pk)
@@ -199,6 +218,23 @@ def _visit_json(v, *, worker, profile, due, doses_done, tasks_done, presence, ha
         "handover": [
             {"text": n.text, "by": n.worker.given_name, "at": _iso(n.recorded_at)} for n in handover
         ],
+        "skin": [_skin_json(m, this_visit=m.visit_id == v.pk) for m in skin],
+    }
+
+
+def _skin_json(m, *, this_visit: bool) -> dict:
+    """A mark on the body map: this visit's, or an earlier one to check on."""
+    return {
+        "side": m.side,
+        "x": m.x,
+        "y": m.y,
+        "kind": m.kind,
+        "kind_label": m.get_kind_display(),
+        "region": m.region,
+        "note": m.note,
+        "by": m.worker.given_name,
+        "at": _iso(m.recorded_at),
+        "this_visit": this_visit,
     }
 
 
@@ -238,4 +274,13 @@ def visit_record(visit) -> dict:
         "money": list(FinancialTransaction.objects.filter(visit=visit).select_related("worker")),
         "incidents": list(Incident.objects.filter(visit=visit).select_related("worker")),
         "notes": list(VisitNote.objects.filter(visit=visit).select_related("worker")),
+        "skin": _numbered(SkinConcern.objects.filter(visit=visit).select_related("worker")),
     }
+
+
+def _numbered(marks) -> list:
+    """Marks numbered in the order recorded, as the body map labels them."""
+    marks = list(marks)
+    for number, mark in enumerate(marks, start=1):
+        mark.number = number
+    return marks

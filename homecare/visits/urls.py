@@ -12,4 +12,6 @@ urlpatterns = [
     path("exceptions/", views.exceptions, name="exceptions"),
     path("<uuid:pk>/record/", views.record, name="record"),
     path("events/<uuid:pk>/approve/", views.approve, name="approve"),
+    path("people/<uuid:pk>/tag/", views.home_tag, name="home_tag"),
+    path("people/<uuid:pk>/tag/issue/", views.home_tag_issue, name="home_tag_issue"),
 ]

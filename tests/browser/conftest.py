@@ -33,7 +33,9 @@ FAILURES_DIR = Path(__file__).resolve().parents[2] / "test-results"
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(request):
+    """Headless Chromium; a test module may set ``CHROMIUM_EXTRA_ARGS`` (e.g. a fake
+    camera for the phone app's QR scanner)."""
     if not CHROMIUM.exists():
         unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -44,7 +46,10 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS + list(getattr(request.module, "CHROMIUM_EXTRA_ARGS", ())),
+        )
         try:
             yield browser
         finally:

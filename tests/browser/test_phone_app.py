@@ -164,3 +164,85 @@ def test_a_visit_recorded_offline_is_completed_exactly_once(browser, live_server
         expect(row.locator("[data-state]")).to_have_attribute("data-state", "completed")
     finally:
         office.context.close()
+
+
+@pytest.fixture
+def double_handed_now(world):
+    """A double-handed 30-minute visit that started two minutes ago (a hoist), for
+    Aishwarya and Tomasz."""
+    from homecare.accounts.models import Role
+    from tests import factories as f
+
+    now = timezone.localtime()
+    start = min(now - timedelta(minutes=2), now.replace(hour=23, minute=20)).replace(
+        second=0, microsecond=0
+    )
+    package = world["package"]
+    visit = Visit.objects.create(
+        organisation=package.organisation,
+        package=package,
+        individual=package.individual,
+        date=start.date(),
+        planned_start=start,
+        planned_end=start + timedelta(minutes=30),
+        duration_minutes=30,
+        workers_required=2,
+        tasks=["Hoist to chair"],
+    )
+    partner = f.CareWorkerFactory(
+        organisation=world["provider"], given_name="Tomasz", family_name="Nowak"
+    )
+    partner.user = f.UserFactory(organisation=world["provider"], role=Role.CARE_WORKER)
+    partner.save()
+    package_services.visit_assign_workers(
+        by=world["coordinator"], visit=visit, workers=[world["care_worker"], partner]
+    )
+    return visit, partner
+
+
+def test_the_first_worker_in_waits_for_the_partner_and_care_starts_when_both_are_in(
+    browser, live_server, world, double_handed_now
+):
+    """KENT-3.3.7 on two phones: Aishwarya arrives first and sees "waiting for
+    partner"; when Tomasz checks in her screen shows the care timer started."""
+    visit, partner = double_handed_now
+    first, first_page = _phone(browser, live_server, world["person"])
+    second, second_page = _phone(browser, live_server, world["person"])
+    try:
+        sign_in(first_page, world["worker"])
+        first_page.goto(f"/visits/app/#visit/{visit.pk}")
+        expect(first_page.get_by_text("Double-handed with Tomasz Nowak")).to_be_visible()
+        first_page.get_by_role("button", name="Check in", exact=True).click()
+        waiting = first_page.locator("#waiting")  # at once, before the server answers
+        expect(waiting).to_have_text("Waiting for partner: care starts when Tomasz Nowak is in.")
+        expect(first_page.locator("#sync")).to_have_text("All sent")
+        expect(waiting).to_be_visible()  # and still, from the server's answer
+        expect(first_page.locator(".chip.waiting")).to_have_text("Waiting for partner")
+        call = CallRecord.objects.get(visit=visit)
+        assert call.status == "waiting" and call.care_started_at is None
+        screenshot(first_page, "phone-waiting-for-partner")
+
+        sign_in(second_page, partner.user)
+        second_page.goto(f"/visits/app/#visit/{visit.pk}")
+        expect(second_page.get_by_text("Double-handed with Aishwarya")).to_be_visible()
+        second_page.get_by_role("button", name="Check in", exact=True).click()
+        expect(second_page.locator(".chip.in_progress")).to_be_visible()
+        expect(second_page.locator("#sync")).to_have_text("All sent")
+        expect(second_page.locator("#waiting")).to_have_count(0)
+        call.refresh_from_db()
+        assert call.status == "in_progress"
+        assert call.care_started_at == call.workers.get(worker=partner).checked_in_at
+        care_from = timezone.localtime(call.care_started_at).strftime("%H:%M")
+        expect(second_page.locator("#care-timer")).to_have_text(
+            f"Both in: care started at {care_from}."
+        )
+
+        # The first phone learns it by itself (it polls while waiting), no reload.
+        expect(first_page.locator("#waiting")).to_have_count(0, timeout=12_000)
+        expect(first_page.locator("#care-timer")).to_have_text(
+            f"Both in: care started at {care_from}."
+        )
+        expect(first_page.locator(".chip.in_progress")).to_be_visible()
+    finally:
+        first.close()
+        second.close()

@@ -7,6 +7,8 @@ from django.utils import timezone
 DETAIL_ROUTES = {
     "visits:approve": ("manual_check_in", {}, "post"),
     "visits:record": ("visit", {}, "get"),
+    "visits:home_tag": ("person", {}, "get"),
+    "visits:home_tag_issue": ("person", {}, "post"),
 }
 LIST_ROUTES = {
     "visits:app": None,  # the shell: no personal data; the rota comes from the API

@@ -408,6 +408,8 @@ def insert_visit(a, b, R, rlen, route_of, pos_of, start, S, base, blink, max_eva
         skip = route_of[S[7][a]]  # one half of a pair: not with its partner's worker
     ma = _cands(a, skip, R, rlen, start, S, tmax, blink, la, ka, ja, sa)
     tmp = start.copy()
+    fk = np.empty(K, np.int64)
+    wk = np.empty(2 * (n + K) + 4, np.int64)
     best = INF
     bk = -1
     bj = -1
@@ -415,22 +417,50 @@ def insert_visit(a, b, R, rlen, route_of, pos_of, start, S, base, blink, max_eva
     bj2 = -1
     evals = 0
     if b < 0:
+        single = S[7][a] < 0
         order = np.argsort(la[:ma])
         for oi in range(ma):
             x = order[oi]
             if bk >= 0 and (la[x] + base >= best - 1e-9 or evals >= max_evals):
                 break
             k, j = ka[x], ja[x]
+            c = INF
+            local = False
+            old_rc = route_cost(k, R, rlen, S)[0]
             _ins(R, rlen, route_of, k, j, a)
+            if single:
+                c, local = _local_cost(k, j, R, rlen, start, S, base, tmax, old_rc)
             evals += 1
-            if schedule(R, rlen, route_of, tmp, S):
-                c = total(R, rlen, tmp, S)
-                if c < best:
-                    best, bk, bj = c, k, j
+            if not local:
+                c = _eval(
+                    R,
+                    rlen,
+                    route_of,
+                    pos_of,
+                    start,
+                    tmp,
+                    S,
+                    base,
+                    tmax,
+                    k,
+                    j,
+                    old_rc,
+                    -1,
+                    -1,
+                    0.0,
+                    fk,
+                    wk,
+                )
+            if c < best:
+                best, bk, bj = c, k, j
             _del(R, rlen, route_of, k, j)
         if bk < 0:
             return INF
+        rca = route_cost(bk, R, rlen, S)[0]
         _ins(R, rlen, route_of, bk, bj, a)
+        c = _eval(
+            R, rlen, route_of, pos_of, start, tmp, S, base, tmax, bk, bj, rca, -1, -1, 0.0, fk, wk
+        )
     else:
         lb_ = np.empty(cap)
         kb = np.empty(cap, np.int64)
@@ -466,22 +496,249 @@ def insert_visit(a, b, R, rlen, route_of, pos_of, start, S, base, blink, max_eva
             if bk >= 0 and (clb[z] + base >= best - 1e-9 or evals >= max_evals):
                 break
             x, y = ci[z], cj[z]
+            rca = route_cost(ka[x], R, rlen, S)[0]
+            rcb = route_cost(kb[y], R, rlen, S)[0]
             _ins(R, rlen, route_of, ka[x], ja[x], a)
             _ins(R, rlen, route_of, kb[y], jb[y], b)
             evals += 1
-            if schedule(R, rlen, route_of, tmp, S):
-                c = total(R, rlen, tmp, S)
-                if c < best:
-                    best, bk, bj, bk2, bj2 = c, ka[x], ja[x], kb[y], jb[y]
+            c = _eval(
+                R,
+                rlen,
+                route_of,
+                pos_of,
+                start,
+                tmp,
+                S,
+                base,
+                tmax,
+                ka[x],
+                ja[x],
+                rca,
+                kb[y],
+                jb[y],
+                rcb,
+                fk,
+                wk,
+            )
+            if c < best:
+                best, bk, bj, bk2, bj2 = c, ka[x], ja[x], kb[y], jb[y]
             _del(R, rlen, route_of, kb[y], jb[y])
             _del(R, rlen, route_of, ka[x], ja[x])
         if bk < 0:
             return INF
+        rca = route_cost(bk, R, rlen, S)[0]
+        rcb = route_cost(bk2, R, rlen, S)[0]
         _ins(R, rlen, route_of, bk, bj, a)
         _ins(R, rlen, route_of, bk2, bj2, b)
+        c = _eval(
+            R, rlen, route_of, pos_of, start, tmp, S, base, tmax, bk, bj, rca, bk2, bj2, rcb, fk, wk
+        )
+    # the chosen place timed again: take over the times it changed
+    for k in range(K):
+        for i in range(fk[k], rlen[k]):
+            start[R[k, i]] = tmp[R[k, i]]
     reindex(R, rlen, route_of, pos_of)
-    schedule(R, rlen, route_of, start, S)
-    return best
+    return c
+
+
+@njit(cache=True)
+def _local_cost(k, j, R, rlen, start, S, base, tmax, old_rc):
+    """(total cost, True) after a single task was put at R[k, j], timing only
+    route k from j on; (INF, True) when that is infeasible; (INF, False) when the
+    change reaches a double-handed task (time everything instead).
+
+    An insertion only pushes later starts later, and a single task cannot tie
+    routes together, so route k alone changes until a start stays put."""
+    T, tloc, dur, te, tl, hard, partner = S[0], S[1], S[2], S[3], S[4], S[5], S[7]
+    wstart, day_start, maxmin = S[10], S[12], S[13]
+    ivs, ive, ivo, W = S[14], S[15], S[16], S[20]
+    if j == 0:
+        loc = wstart[k]
+        end = day_start[k]
+    else:
+        p = R[k, j - 1]
+        loc = tloc[p]
+        end = start[p] + dur[p]
+    dlate = 0.0
+    newmax = 0.0
+    n = rlen[k]
+    for i in range(j, n):
+        t = R[k, i]
+        if i > j and partner[t] >= 0:
+            return INF, False
+        ready = end + (T[loc, tloc[t]] if loc >= 0 else 0.0)
+        x = ready if ready > te[t] else te[t]
+        s = fit(k, x, dur[t], ivs, ive, ivo)
+        if s == INF or s > hard[t] + TOL:
+            return INF, True
+        if i > j and s <= start[t]:
+            break  # from here on nothing moves
+        late = s - tl[t]
+        if late > 0:
+            dlate += late
+            if late > newmax:
+                newmax = late
+        if i > j:
+            old = start[t] - tl[t]
+            if old > 0:
+                dlate -= old
+        loc = tloc[t]
+        end = s + dur[t]
+    rc, work = route_cost(k, R, rlen, S)
+    if work > maxmin[k] + TOL:
+        return INF, True
+    c = base + rc - old_rc + W[1] * dlate
+    if newmax > tmax:
+        c += W[2] * (newmax - tmax)
+    return c, True
+
+
+@njit(cache=True)
+def _eval(R, rlen, route_of, pos_of, start, tmp, S, base, tmax, ka, ja, rca, kb, jb, rcb, f, work):
+    """Total cost after tasks were put at R[ka, ja] (and R[kb, jb] when kb >= 0),
+    timing only what the insertion can reach; INF when infeasible.
+
+    What can change: each changed route from the inserted position on, and,
+    through every double-handed task in it, its partner's route from the
+    partner on (closed over). Everything else keeps its time in ``start``, and
+    starts only get later, so lateness and the worst lateness change only
+    there. ``rca``/``rcb``: route costs of ka/kb before the insertion.
+    ``f`` (K) and ``work`` (n + K) are scratch arrays.
+    """
+    T, tloc, dur, te, tl, hard, partner = S[0], S[1], S[2], S[3], S[4], S[5], S[7]
+    wstart, day_start, maxmin = S[10], S[12], S[13]
+    ivs, ive, ivo, W = S[14], S[15], S[16], S[20]
+    K = rlen.shape[0]
+    a = R[ka, ja]
+    b = R[kb, jb] if kb >= 0 else -1
+    for k in range(K):
+        f[k] = rlen[k]
+    # close over partners: work[] is a stack of (route, position) pairs
+    top = 0
+    work[0] = ka
+    work[1] = ja
+    top = 2
+    if kb >= 0:
+        work[2] = kb
+        work[3] = jb
+        top = 4
+    marked = 0
+    while top > 0:
+        top -= 2
+        k = work[top]
+        j = work[top + 1]
+        if j >= f[k]:
+            continue
+        old = f[k]
+        f[k] = j
+        for i in range(j, old):
+            marked += 1
+            t = R[k, i]
+            p = partner[t]
+            if p < 0:
+                continue
+            kp = route_of[p]
+            if kp < 0:
+                return INF
+            if p == a:
+                jp = ja
+            elif p == b:
+                jp = jb
+            else:
+                jp = pos_of[p]
+                if kp == ka and jp >= ja:
+                    jp += 1
+                if kp == kb and jp >= jb:
+                    jp += 1
+            if jp < f[kp]:
+                if top + 2 > work.shape[0]:
+                    return INF
+                work[top] = kp
+                work[top + 1] = jp
+                top += 2
+    # time the changed suffixes (as ``schedule``, from f[k] on)
+    pos = f.copy()
+    tim = day_start.copy()
+    loc = wstart.copy()
+    top = 0
+    for k in range(K - 1, -1, -1):
+        if f[k] < rlen[k]:
+            if f[k] > 0:
+                q = R[k, f[k] - 1]
+                tim[k] = start[q] + dur[q]
+                loc[k] = tloc[q]
+            work[top] = k
+            top += 1
+    done = 0
+    dlate = 0.0
+    newmax = tmax
+    while top > 0:
+        top -= 1
+        k = work[top]
+        while pos[k] < rlen[k]:
+            t = R[k, pos[k]]
+            lt = tloc[t]
+            ready = tim[k]
+            if loc[k] >= 0:
+                ready += T[loc[k], lt]
+            p = partner[t]
+            if p < 0:
+                x = ready if ready > te[t] else te[t]
+                st = fit(k, x, dur[t], ivs, ive, ivo)
+                if st == INF or st > hard[t] + TOL:
+                    return INF
+                tmp[t] = st
+                tim[k] = st + dur[t]
+                loc[k] = lt
+                pos[k] += 1
+                done += 1
+                continue
+            kp = route_of[p]
+            if kp < 0 or kp == k:
+                return INF
+            if pos[kp] >= rlen[kp] or R[kp, pos[kp]] != p:
+                break
+            readyp = tim[kp]
+            if loc[kp] >= 0:
+                readyp += T[loc[kp], tloc[p]]
+            ok, st, sp = pair_start(k, t, ready, kp, p, readyp, S)
+            if not ok or st > hard[t] + TOL or sp > hard[p] + TOL:
+                return INF
+            tmp[t] = st
+            tmp[p] = sp
+            tim[k] = st + dur[t]
+            loc[k] = lt
+            tim[kp] = sp + dur[p]
+            loc[kp] = tloc[p]
+            pos[k] += 1
+            pos[kp] += 1
+            done += 2
+            work[top] = kp
+            top += 1
+    if done != marked:
+        return INF  # the routes wait on each other in a cycle
+    for k in range(K):
+        for i in range(f[k], rlen[k]):
+            t = R[k, i]
+            late = tmp[t] - tl[t]
+            if late > 0:
+                dlate += late
+                if late > newmax:
+                    newmax = late
+            if t != a and t != b:
+                late = start[t] - tl[t]
+                if late > 0:
+                    dlate -= late
+    rc, wk = route_cost(ka, R, rlen, S)
+    if wk > maxmin[ka] + TOL:
+        return INF
+    c = base + rc - rca
+    if kb >= 0:
+        rc, wk = route_cost(kb, R, rlen, S)
+        if wk > maxmin[kb] + TOL:
+            return INF
+        c += rc - rcb
+    return c + W[1] * dlate + W[2] * (newmax - tmax)
 
 
 @njit(cache=True)

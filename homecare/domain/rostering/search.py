@@ -26,6 +26,11 @@ NEIGHBOURS = 40
 MAX_EVALS = 50
 #: Best places per half considered when pairing up a double-handed visit.
 PAIR_TOP = 16
+#: Annealing temperature at the start and at the end, per average cost of a visit.
+TEMP_START = 0.3
+TEMP_END = 0.002
+#: Largest number of visits taken out in one iteration.
+RUIN_MAX = 12
 
 
 class Search:
@@ -54,6 +59,7 @@ class Search:
         self.stats = {"iterations": 0, "accepted": 0, "improved": 0}
         self.movable = [vi for vi in range(len(e.visits)) if not e.visits[vi].pinned]
         self._neigh = None
+        self._pairs = None
 
     @property
     def cost(self) -> float:
@@ -138,14 +144,18 @@ class Search:
         """(visits to take out whole, single tasks to take out) for one iteration."""
         e = self.e
         rng = self.rng
-        placed = [vi for vi in self.movable if vi not in self.left]
-        if not placed:
+        left = self.left
+        if len(left) >= len(self.movable):
             return [], []
-        seed = rng.choice(placed)
+        seed = rng.choice(self.movable)
+        while seed in left:
+            seed = rng.choice(self.movable)
         mode = rng.random()
         out = {seed}
         if mode < 0.1:
-            halves = [vi for vi in placed if len(e.visit_tasks[vi]) == 2]
+            if self._pairs is None:
+                self._pairs = [vi for vi in self.movable if len(e.visit_tasks[vi]) == 2]
+            halves = [vi for vi in self._pairs if vi not in left]
             if halves:
                 vi = rng.choice(halves)
                 return [], [rng.choice(e.visit_tasks[vi])]
@@ -174,8 +184,11 @@ class Search:
                     if not e.visits[vi].pinned:
                         out.add(vi)
         else:
-            while len(out) < q and len(out) < len(placed):
-                out.add(rng.choice(placed))
+            free = len(self.movable) - len(left)
+            while len(out) < q and len(out) < free:
+                vi = rng.choice(self.movable)
+                if vi not in left:
+                    out.add(vi)
         return list(out), []
 
     def _order(self, vis: list[int]) -> list[int]:
@@ -199,7 +212,7 @@ class Search:
         self.best_routes = self.routes
         self.best_left = dict(self.left)
 
-    def run(self, *, deadline: float, progress=None) -> None:
+    def run(self, *, deadline: float, progress=None, max_iterations: int | None = None) -> None:
         rng = self.rng
         e = self.e
         t0 = time.monotonic()
@@ -211,18 +224,23 @@ class Search:
                 self._save_best()
         V = max(1, len(self.movable))
         per_visit = max(self.base, 1.0) / V
-        temp0, temp1 = 0.3 * per_visit, 0.002 * per_visit
+        temp0, temp1 = TEMP_START * per_visit, TEMP_END * per_visit
         temp = temp0
-        qmax = max(2, min(12, V // 4))
+        qmax = max(2, min(RUIN_MAX, V // 4))
         last_report = t0
         it = 0
         while self.movable:
             it += 1
+            if max_iterations is not None and it > max_iterations:
+                it -= 1
+                break
             if it % 4 == 0 or it < 4:
                 now = time.monotonic()
                 if now >= deadline:
                     break
                 frac = (now - t0) / span
+                if max_iterations is not None:
+                    frac = it / max_iterations
                 temp = temp0 * (temp1 / temp0) ** frac
                 if progress and now - last_report > 1.0:
                     last_report = now

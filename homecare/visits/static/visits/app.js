@@ -25,6 +25,8 @@
   let again = false; // an event was queued while a batch was on its way
   let online = navigator.onLine;
   let signInNeeded = false;
+  const tagHelp = {}; // "<kind>-<visit id>" -> why the tag could not be read here
+  let draft = null; // a tap on the body map not yet saved: { visit, side, x, y }
 
   function load(key, fallback) {
     try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch (e) { return fallback; }
@@ -78,6 +80,7 @@
     if (!navigator.onLine) { online = false; showSync(); return; }
     sending = true;
     again = false;
+    showSync(); // "Sending n…" until the server answers, not the last "All sent"
     try {
       while (queue.length) {
         const batch = queue.slice(0, BATCH);
@@ -163,6 +166,7 @@
     const mine = { ...visit.call };
     const tasks = Object.fromEntries(visit.tasks.map((t) => [t.task, { outcome: t.outcome, pending: false }]));
     const doses = Object.fromEntries(visit.doses.map((d) => [d.medication + d.due_at, { outcome: d.outcome, pending: false }]));
+    const skin = (visit.skin || []).filter((m) => m.this_visit);
     let pending = 0;
     for (const e of queued) {
       pending += 1;
@@ -172,10 +176,11 @@
       if (e.kind === "check_out" && !mine.checked_out_at) { mine.checked_out_at = e.device_at; mine.pendingOut = true; }
       if (e.kind === "task") tasks[e.payload.task] = { outcome: e.payload.outcome, pending: true };
       if (e.kind === "medication") doses[e.payload.medication + e.payload.due_at] = { outcome: e.payload.outcome, pending: true };
+      if (e.kind === "skin") skin.push({ ...e.payload, pending: true });
     }
     const waiting = mine.checked_in_at && !mine.checked_out_at && visit.workers_required > 1
       && (visit.call.waiting_for_partner || (mine.pendingIn && mine.workers_in < visit.workers_required));
-    return { call: mine, tasks, doses, pending, waiting };
+    return { call: mine, tasks, doses, pending, waiting, skin };
   }
 
   function statusChip(visit, s) {
@@ -192,8 +197,11 @@
     const main = document.getElementById("main");
     if (!rota) { main.innerHTML = '<p class="muted">No rota yet: connect once to load it.</p>'; return; }
     const visit = route.name === "visit" && rota.visits.find((v) => v.id === route.id);
+    const kept = Fields.keep(main);
     main.innerHTML = visit ? visitScreen(visit) : listScreen();
+    Fields.restore(main, kept);
   }
+
 
   function listScreen() {
     if (!rota.visits.length) return '<p class="muted">No visits today or tomorrow.</p>';
@@ -237,6 +245,8 @@
     if (v.status === "cancelled") return html + '<div class="banner">This visit was cancelled.</div>';
     if (s.waiting) {
       html += `<div class="banner" id="waiting">Waiting for partner: care starts when ${esc(v.partners.join(", ") || "your partner")} is in.</div>`;
+    } else if (inside && v.workers_required > 1 && s.call.care_started_at) {
+      html += `<div class="hint" id="care-timer">Both in: care started at ${hhmm(s.call.care_started_at)}.</div>`;
     }
     if (!s.call.checked_in_at) {
       html += `<button class="big" data-act="check_in" data-id="${v.id}">Check in</button>` + altChecks(v, "check_in");
@@ -267,6 +277,10 @@
         <label for="iact-${v.id}">What you did</label><input type="text" id="iact-${v.id}">
         <button class="small warn" data-act="incident" data-id="${v.id}">Report</button></details>
     </div>`;
+    if (inside && window.BodyMap) {
+      const earlier = (v.skin || []).filter((m) => !m.this_visit);
+      html += BodyMap.card(v, s.skin, earlier, draft && draft.visit === v.id ? draft : null);
+    }
     if (inside) {
       html += `<button class="big" data-act="check_out" data-id="${v.id}">Check out</button>` + altChecks(v, "check_out");
     }
@@ -274,14 +288,38 @@
   }
 
   function altChecks(v, kind) {
-    return `<details><summary>No GPS? Use the home's tag or a reason</summary>
+    const help = tagHelp[`${kind}-${v.id}`];
+    const nfc = window.HomeTag && HomeTag.nfcAvailable();
+    return `<details${help ? " open" : ""}><summary>No GPS? Use the home's tag or a reason</summary>
+      <div class="tagread">
+        <button class="small" data-act="scan" data-kind="${kind}" data-id="${v.id}">Scan the QR code</button>
+        ${nfc ? `<button class="small" data-act="nfc" data-kind="${kind}" data-id="${v.id}">Tap the NFC tag</button>` : ""}
+      </div>
+      ${help ? `<div class="hint" data-tag-help>${esc(help)}</div>` : ""}
       <label for="tag-${kind}-${v.id}">Tag code in the home</label>
-      <input type="text" id="tag-${kind}-${v.id}" autocomplete="off">
+      <input type="text" id="tag-${kind}-${v.id}" autocomplete="off" autocapitalize="characters">
       <button class="small secondary" data-act="${kind}" data-method="tag" data-id="${v.id}">With the tag</button>
       <label for="why-${kind}-${v.id}">Reason (the office approves)</label>
       <input type="text" id="why-${kind}-${v.id}">
       <button class="small secondary" data-act="${kind}" data-method="manual" data-id="${v.id}">With a reason</button>
     </details>`;
+  }
+
+  /** Read the home's tag with the camera (QR) or NFC, then check in or out with it;
+   * where the phone cannot, say why and leave the worker to type the code. */
+  function readTag(how, kind, v) {
+    const key = `${kind}-${v.id}`;
+    delete tagHelp[key];
+    const onCode = (code) => { toast(`Tag read: ${code}`); checkInOrOut(kind, v, "tag", code); };
+    const onFallback = (message) => {
+      tagHelp[key] = message;
+      render();
+      toast(message);
+      document.getElementById(`tag-${key}`)?.focus();
+    };
+    if (!window.HomeTag) { onFallback("The tag reader did not load: type the code."); return; }
+    if (how === "nfc") HomeTag.readNfc(onCode, onFallback);
+    else HomeTag.scanQr(onCode, onFallback);
   }
 
   const OUT = { done: "Done", not_done: "Not done", refused: "Refused", given: "Given", not_given: "Not given" };
@@ -325,7 +363,7 @@
 
   const value = (id) => (document.getElementById(id)?.value || "").trim();
 
-  async function checkInOrOut(kind, v, method) {
+  async function checkInOrOut(kind, v, method, scanned = "") {
     if (kind === "check_out") {
       const s = state(v);
       const missing = v.doses.filter((d) => !(s.doses[d.medication + d.due_at] || {}).outcome);
@@ -335,8 +373,9 @@
       }
     }
     if (method === "tag") {
-      const code = value(`tag-${kind}-${v.id}`);
+      const code = scanned || value(`tag-${kind}-${v.id}`).toUpperCase();
       if (!code) { toast("Type the code on the tag in the home."); return; }
+      delete tagHelp[`${kind}-${v.id}`];
       enqueue(kind, v.id, { method: "tag", tag_code: code });
     } else if (method === "manual") {
       const why = value(`why-${kind}-${v.id}`);
@@ -350,6 +389,13 @@
   }
 
   document.addEventListener("click", (event) => {
+    const outline = event.target.closest("[data-bodymap] svg.bodymap");
+    if (outline) {
+      draft = { visit: outline.closest("[data-bodymap]").dataset.bodymap, ...BodyMap.pointFrom(outline, event) };
+      render();
+      document.getElementById(`snote-${draft.visit}`)?.focus({ preventScroll: true });
+      return;
+    }
     const el = event.target.closest("[data-go], [data-act]");
     if (!el) return;
     if (el.dataset.go) {
@@ -364,6 +410,7 @@
     if (!v) return;
     const act = el.dataset.act;
     if (act === "check_in" || act === "check_out") { checkInOrOut(act, v, el.dataset.method); return; }
+    if (act === "scan" || act === "nfc") { readTag(act, el.dataset.kind, v); return; }
     if (act === "dismiss") { delete notices[v.id]; save(); render(); return; }
     if (act === "task" || act === "dose") {
       const i = Number(el.dataset.i);
@@ -377,28 +424,55 @@
     if (act === "note") {
       const text = value(`note-${v.id}`);
       if (!text) { toast("Write the note first."); return; }
-      enqueue("note", v.id, { payload: { text, for_next_worker: document.getElementById(`next-${v.id}`).checked,
-        shared_with_person: document.getElementById(`share-${v.id}`).checked } });
+      const payload = { text, for_next_worker: document.getElementById(`next-${v.id}`).checked,
+        shared_with_person: document.getElementById(`share-${v.id}`).checked };
+      Fields.clear(`note-${v.id}`, `share-${v.id}`);
+      enqueue("note", v.id, { payload });
       toast("Note saved.");
       return;
     }
     if (act === "finance") {
-      enqueue("finance", v.id, { payload: { kind: value(`fkind-${v.id}`), amount: value(`famount-${v.id}`),
-        purpose: value(`fpurpose-${v.id}`), confirmed_by_person: document.getElementById(`fconfirm-${v.id}`).checked } });
+      const payload = { kind: value(`fkind-${v.id}`), amount: value(`famount-${v.id}`),
+        purpose: value(`fpurpose-${v.id}`), confirmed_by_person: document.getElementById(`fconfirm-${v.id}`).checked };
+      Fields.clear(`famount-${v.id}`, `fpurpose-${v.id}`, `fconfirm-${v.id}`);
+      enqueue("finance", v.id, { payload });
       toast("Saved.");
       return;
     }
     if (act === "incident") {
       const description = value(`idesc-${v.id}`);
       if (!description) { toast("Say what happened."); return; }
-      enqueue("incident", v.id, { payload: { kind: value(`ikind-${v.id}`), description, action_taken: value(`iact-${v.id}`) } });
+      const payload = { kind: value(`ikind-${v.id}`), description, action_taken: value(`iact-${v.id}`) };
+      Fields.clear(`idesc-${v.id}`, `iact-${v.id}`);
+      enqueue("incident", v.id, { payload });
       toast("Reported to the office.");
+      return;
+    }
+    if (act === "skin_cancel") { draft = null; render(); return; }
+    if (act === "skin") {
+      const note = value(`snote-${v.id}`);
+      if (!draft || draft.visit !== v.id) { toast("Tap the body map where you see it first."); return; }
+      if (!note) { toast("Say what it looks like and what you did."); return; }
+      const payload = { side: draft.side, x: draft.x, y: draft.y, kind: value(`skind-${v.id}`), note };
+      draft = null;
+      Fields.clear(`snote-${v.id}`);
+      enqueue("skin", v.id, { payload });
+      toast("Mark saved.");
     }
   });
 
   window.addEventListener("online", () => { online = true; flush(); refresh(); });
   window.addEventListener("offline", () => { online = false; showSync(); });
-  setInterval(() => { if (document.visibilityState === "visible") { flush(); if (!queue.length) refresh(); } }, 15000);
+  // Every 15 s; every 5 s while the worker waits for a partner, so the care timer
+  // shows as soon as the partner is in.
+  let ticks = 0;
+  setInterval(() => {
+    ticks += 1;
+    const waiting = rota && rota.visits.some((v) => state(v).waiting);
+    if (document.visibilityState !== "visible" || (!waiting && ticks % 3)) return;
+    flush();
+    if (!queue.length) refresh();
+  }, 5000);
 
   const m = location.hash.match(/^#visit\/(.+)$/);
   if (m) route = { name: "visit", id: m[1] };

@@ -6,6 +6,9 @@ const CACHE = "visits-{{ version }}";
 const SHELL = [
   "{% url 'visits:app' %}",
   "{% static 'visits/app.js' %}",
+  "{% static 'visits/fields.js' %}",
+  "{% static 'visits/tag.js' %}",
+  "{% static 'visits/bodymap.js' %}",
   "{% static 'visits/app.css' %}",
   "{% static 'visits/icon.svg' %}",
   "{% url 'visits:manifest' %}",
