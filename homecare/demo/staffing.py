@@ -95,6 +95,7 @@ def regular_teams(people, workers, *, target: int, most: int) -> dict:
     for w in workers:
         by_provider[w.provider_id].append(w)
     load: dict = defaultdict(float)  # (worker id, weekday, hour) -> regular minutes
+    free: dict = {}  # (worker id, weekday, start, end) -> on shift then
     out = {}
     plans = [p for p in people if p.package.status == "active"]
     # People with the most care first: their teams are the hardest to make.
@@ -114,26 +115,33 @@ def regular_teams(people, workers, *, target: int, most: int) -> dict:
             for w in by_provider.get(plan.package.organisation_id, [])
             if pref == "none" or w.gender == pref
         ]
-        suits.sort(key=lambda w: (distance_km(lat, lon, w.latitude, w.longitude), str(w.id)))
-        near = [(w, distance_km(lat, lon, w.latitude, w.longitude)) for w in suits[:NEAREST]]
-        out[person.id] = _team(lines, near, size, load)
+        ranked = sorted(
+            ((distance_km(lat, lon, w.latitude, w.longitude), str(w.id), w) for w in suits),
+            key=lambda x: (x[0], x[1]),
+        )
+        near = [(w, km) for km, _, w in ranked[:NEAREST]]
+        out[person.id] = _team(lines, near, size, load, free)
     return out
 
 
-def _team(lines, near, size: int, load) -> tuple:
+def _team(lines, near, size: int, load, free) -> tuple:
     """Greedy: add the worker who covers most of the visit time still short of cover
     (each visit wants its workers plus two spares among the team, for days off and
     busy moments), nearest first, avoiding hours already full of their regular work."""
     cover = [0] * len(lines)
     team: list = []
-    covers = {
-        w.id: [
-            i
-            for i, (day, a, b, _, skills) in enumerate(lines)
-            if skills <= w.skills and w.available(day, a, b)
-        ]
-        for w, _ in near
-    }
+    covers = {}
+    for w, _ in near:
+        covers[w.id] = mine = []
+        for i, (day, a, b, _, skills) in enumerate(lines):
+            if not skills <= w.skills:
+                continue
+            key = (w.id, day, a, b)
+            on = free.get(key)
+            if on is None:
+                on = free[key] = w.available(day, a, b)
+            if on:
+                mine.append(i)
     while len(team) < size:
         best = None
         for w, km in near:
