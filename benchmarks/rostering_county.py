@@ -485,7 +485,9 @@ def main() -> int:
         f" {rep['team_after']}%"
     )
     for line in rep["moved_detail"]:
-        print(f"  moved (cheaper overall than leaving it, at the move penalty): {line}")
+        print(
+            f"  moved to make room (a move costs more than travel or continuity can save): {line}"
+        )
     for reason in rep["reasons"]:
         print(f"  left without workers: {reason}")
     misses = []
