@@ -236,11 +236,31 @@ def _clock(minute: int) -> time:
     return time(23, 59) if minute >= 1440 else time(minute // 60, minute % 60)
 
 
-def worker(rng: random.Random, ids: Ids, *, spec, provider, region, bases, today) -> WorkerPlan:
+def shifts_covering(hour: int) -> list[tuple]:
+    """The shift patterns whose hours include ``hour`` (local), with their weights."""
+    return [s for s in _SHIFTS if any(a <= hour * 60 and hour * 60 + 60 <= b for a, b in s[2])]
+
+
+def worker(
+    rng: random.Random,
+    ids: Ids,
+    *,
+    spec,
+    provider,
+    region,
+    bases,
+    today,
+    shift=None,
+    working: int | None = None,
+    town=None,
+) -> WorkerPlan:
+    """A care worker; ``shift`` (one of ``_SHIFTS``), a weekday they are ``working``
+    and their home ``town`` are drawn when not given."""
     female = rng.random() < 0.82
     background = names.pick_background(rng, spec.workers_mix)
     towns = [t for t in region.towns if t.name in bases] or list(region.towns)
-    town = rng.choice(towns if rng.random() < 0.85 else list(region.towns))
+    if town is None:
+        town = rng.choice(towns if rng.random() < 0.85 else list(region.towns))
     lat, lon = places.point_near(rng, town)
     skills = {code for code, chance in WORKER_SKILL_CHANCE.items() if rng.random() < chance}
     role = rng.choices(
@@ -263,8 +283,10 @@ def worker(rng: random.Random, ids: Ids, *, spec, provider, region, bases, today
         drives=rng.random() < 0.85,
         started_on=today - timedelta(days=rng.randint(30, 8 * 365)),
     )
-    shift = rng.choices(_SHIFTS, weights=[s[1] for s in _SHIFTS])[0]
-    days_off = set(rng.sample(range(7), k=rng.choice([1, 1, 2])))
+    if shift is None:
+        shift = rng.choices(_SHIFTS, weights=[s[1] for s in _SHIFTS])[0]
+    days = [d for d in range(7) if d != working]
+    days_off = set(rng.sample(days, k=rng.choice([1, 1, 2])))
     windows: dict[int, list[tuple[int, int]]] = {}
     for day in range(7):
         if day in days_off:

@@ -7,11 +7,7 @@ from django.utils import timezone
 from homecare.domain.patterns import LONDON
 from homecare.packages.models import VisitAssignment
 
-from . import bulk, rota
-from .places import distance_km
-
-#: How many nearby workers count as a person's regular team.
-REGULARS = 3
+from . import bulk, rota, staffing
 
 
 def worker_for_rota(plan) -> rota.RotaWorker:
@@ -28,26 +24,18 @@ def worker_for_rota(plan) -> rota.RotaWorker:
     )
 
 
-def regular_workers(people, workers: list[rota.RotaWorker]) -> dict:
-    """Each person's regular team: the nearest few workers of their provider who suit them."""
-    by_provider: dict = {}
-    for worker in workers:
-        by_provider.setdefault(worker.provider_id, []).append(worker)
-    out = {}
-    for plan in people:
-        if plan.package.status != "active":
-            continue
-        person = plan.individual
-        lat, lon = float(person.latitude), float(person.longitude)
-        pref = person.preferred_worker_gender
-        team = [
-            w
-            for w in by_provider.get(plan.package.organisation_id, [])
-            if pref == "none" or w.gender == pref
-        ]
-        team.sort(key=lambda w: (distance_km(lat, lon, w.latitude, w.longitude), str(w.id)))
-        out[person.id] = tuple(w.id for w in team[:REGULARS])
-    return out
+def regular_workers(people, workers: list[rota.RotaWorker], *, rules: str) -> dict:
+    """Each person's regular team (KENT-8.1 sizes from the world's rulebook): workers of
+    their provider who suit them, live nearby and work at the times of their visits."""
+    from homecare.domain.rulebook import load_rulebook
+
+    book = load_rulebook(rules)
+    return staffing.regular_teams(
+        people,
+        workers,
+        target=book.value("continuity.team_target"),
+        most=book.value("continuity.team_max"),
+    )
 
 
 def visit_for_rota(visit_id, plan, entry, occ, *, skills, regulars, today) -> rota.RotaVisit:
@@ -82,3 +70,18 @@ def save_rota(visits, workers, *, rng, leave_open: float) -> int:
             table.add_row((provider_of[visit_id], visit_id, worker_id))
     bulk.write_history(VisitAssignment.objects.all(), reason="Demo rota")
     return len({visit_id for visit_id, _ in pairs})
+
+
+#: The demo provider's own tuning of its rota weights, as its manager would set it on
+#: /rota/weights/: a stranger at a person with few visits weighs more (their share by
+#: the trusted team, KENT-8.1, is what the county checks).
+WEIGHTS = {"continuity_share": 2.0}
+
+
+def tune_weights(builder) -> None:
+    from homecare.accounts.models import User
+    from homecare.rostering.services import rota_weights_set
+
+    provider = builder.providers[builder.spec.largest.name]
+    manager = User.objects.get(username="manager", organisation=provider)
+    rota_weights_set(by=manager, provider=provider, values=WEIGHTS)

@@ -5,7 +5,9 @@ in order of start time; each goes to the worker (two for a double-handed
 visit, or none) who is available then, holds the skills, suits the person's
 preference of worker gender, can get there within the visit's window from
 the previous visit, and scores best on travel, lateness, being one of the
-person's regular workers and having seen the person already. A small share
+person's regular workers and having seen the person already; the person's
+regular team is asked first, as a coordinator does, and anyone else only when
+none of them can go. A small share
 is left open on purpose, so that the coordinator has work to do. This is
 not the rostering optimizer.
 """
@@ -13,11 +15,13 @@ not the rostering optimizer.
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .places import distance_km
 
+#: Score per visit a regular has already made to the person (the team takes turns).
+ROTATE = 4
 #: Longest a worker is rostered in a day, in minutes of care and travel.
 DAY_LIMIT_MINUTES = 10 * 60
 
@@ -90,16 +94,24 @@ def assign(
     for visit in visits:
         days[(visit.provider_id, visit.day_index)].append(visit)
     seen: dict = defaultdict(set)  # worker id -> people visited on earlier days
+    done: Counter = Counter()  # (worker id, person id) -> visits so far
     pairs: list[tuple[object, object]] = []
     for provider_id, day_index in sorted(days, key=lambda k: (str(k[0]), k[1])):
         todays = sorted(days[(provider_id, day_index)], key=lambda v: (v.start, str(v.id)))
         weekday = todays[0].weekday
         team = [w for w in by_provider.get(provider_id, []) if w.windows.get(weekday)]
         states = {w.id: _State(w.latitude, w.longitude) for w in team}
+        on = {w.id: w for w in team}
         for visit in todays:
             if rng.random() < leave_open:
                 continue
-            chosen = _best(visit, team, states, seen)
+            regulars = [on[r] for r in visit.regulars if r in on]
+            chosen = _best(visit, regulars, states, seen, done)
+            if len(chosen) < visit.workers_required:
+                taken = {w.id for w, _, _ in chosen}
+                others = [w for w in team if w.id not in taken]
+                chosen += _best(visit, others, states, seen)
+                chosen = chosen[: visit.workers_required]
             if len(chosen) < visit.workers_required:
                 continue
             begins = max(b for _, _, b in chosen)  # two workers start together
@@ -109,13 +121,17 @@ def assign(
                 state.minutes += visit.minutes + travel
                 state.latitude, state.longitude = visit.latitude, visit.longitude
                 state.seen.add(visit.individual_id)
+                done[(worker.id, visit.individual_id)] += 1
                 pairs.append((visit.id, worker.id))
         for worker_id, state in states.items():
             seen[worker_id] |= state.seen
     return pairs
 
 
-def _best(visit: RotaVisit, team, states, seen) -> list:
+def _best(visit: RotaVisit, team, states, seen, done=None) -> list:
+    """The best ``visit.workers_required`` of ``team`` as (worker, travel, start). With
+    ``done`` (visits so far per worker and person) the person's regular team takes
+    turns, so that every member knows them."""
     scored = []
     latest = visit.start + visit.window
     for worker in team:
@@ -141,7 +157,9 @@ def _best(visit: RotaVisit, team, states, seen) -> list:
         score = travel + (begins - visit.start) / 2 + state.minutes / 60
         if worker.id in visit.regulars:
             score -= 20
-        if visit.individual_id in state.seen or visit.individual_id in seen[worker.id]:
+        if done is not None:
+            score += ROTATE * done[(worker.id, visit.individual_id)]
+        elif visit.individual_id in state.seen or visit.individual_id in seen[worker.id]:
             score -= 15
         scored.append((score, str(worker.id), worker, travel, begins))
     scored.sort(key=lambda s: (s[0], s[1]))

@@ -22,6 +22,8 @@ from . import bulk
 from .needs import Line
 
 REASON = "Generated from the weekly pattern"
+#: Days rostered ahead (today and the week after it), as a provider publishes its rota.
+ROTA_DAYS = 8
 _COLUMNS = (
     "id",
     "organisation_id",
@@ -50,10 +52,11 @@ class Entry:
 
 def write_visits(people, entries: dict, *, ids, today) -> tuple[int, list]:
     """Write the visits of every active package; returns how many, and those of
-    today and tomorrow as (visit id, person plan, entry, occurrence) for the rota."""
+    the ``ROTA_DAYS`` from today as (visit id, person plan, entry, occurrence) for
+    the rota."""
     midnight = local_to_utc(today, time(0))
     last = today + timedelta(days=settings.HOMECARE_VISIT_HORIZON_DAYS)
-    tomorrow = today + timedelta(days=1)
+    rota_end = today + timedelta(days=ROTA_DAYS - 1)
     near = []
     dates: dict = {}  # many lines share a weekday and time: work out their dates once
     with bulk.Inserter(Visit, columns=_COLUMNS, reason=REASON) as table:
@@ -79,7 +82,7 @@ def write_visits(people, entries: dict, *, ids, today) -> tuple[int, list]:
                         entry.id, occ.date, line.kind, occ.start, occ.end, occ.minutes,
                         line.window_minutes, line.workers_required, entry.tasks,
                     ))  # fmt: skip
-                    if occ.date <= tomorrow:
+                    if occ.date <= rota_end:
                         near.append((visit_id, plan, entry, occ))
     return table.count, near
 

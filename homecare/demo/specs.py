@@ -19,6 +19,9 @@ class ProviderSpec:
     bases: tuple[str, ...] = ()
     #: Care workers; None means enough for its visits (about 9.5 a worker a day).
     workers: int | None = None
+    #: Then more workers, until every hour of every weekday holds this many times
+    #: the care its visits need (None: no top-up). See ``staffing``.
+    cover_peaks: float | None = None
     #: Holds the short-term block contract (lan-st) as well.
     short_term_block: bool = False
     rating: str = "good"
@@ -107,6 +110,7 @@ COUNTY = WorldSpec(
                 "Haddington",
             ),
             workers=120,
+            cover_peaks=1.35,
         ),
         ProviderSpec("Lammermuir Home Support", _EL, 0.16, ("Haddington", "Dunbar", "Tranent")),
         ProviderSpec("Esk Valley Care Ltd", _EL, 0.14, ("Musselburgh", "Wallyford")),

@@ -24,7 +24,7 @@ from homecare.people.models import Contact, Individual
 from homecare.workforce.models import Availability, CareWorker, Skill
 
 from . import billing as demo_billing
-from . import bulk, journey, logins, monitoring, plans, population, rostering, schedule
+from . import bulk, journey, logins, monitoring, plans, population, rostering, schedule, staffing
 from . import visits as visit_records
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
@@ -69,6 +69,7 @@ def build_world(
         builder = _Builder(spec, rng, ids, today, scale)
         builder.run()
         world.logins = logins.create_logins(builder, rng=rng, password=DEMO_PASSWORD)
+        rostering.tune_weights(builder)
         world.counts = builder.counts()
         world.counts.update(demo_billing.build(builder))  # needs the logins: who submits
     bulk.analyse()
@@ -291,6 +292,8 @@ class _Builder:
                         today=self.today,
                     )
                 )
+            if p.cover_peaks:
+                staffing.top_up(self, p, bases, count)
 
     # -- saving ------------------------------------------------------------------------
     def _save(self) -> None:
@@ -405,7 +408,7 @@ class _Builder:
 
     def _rota(self) -> None:
         workers = [rostering.worker_for_rota(w) for w in self.workers]
-        regulars = rostering.regular_workers(self.people, workers)
+        regulars = rostering.regular_workers(self.people, workers, rules=self.spec.rulebook)
         visits = [
             rostering.visit_for_rota(
                 visit_id,
@@ -439,8 +442,8 @@ class _Builder:
                 sum(p.needs.weekly_minutes for p in self.people if p.package.status == "active")
                 / 60
             ),
-            "visits_today_and_tomorrow": self.near_total,
-            "rostered_today_and_tomorrow": self.rostered,
+            "visits_in_the_rota_week": self.near_total,
+            "rostered_in_the_rota_week": self.rostered,
         }
 
 

@@ -47,8 +47,19 @@ class WeightsForm(forms.ModelForm):
         model = RotaWeights
         fields = RotaWeights.FIELDS
 
+    #: Added later than the others: a form without it keeps the current value.
+    OPTIONAL = ("continuity_share",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL:
+            self.fields[name].required = False
+
     def clean(self):
         data = super().clean()
+        for name in self.OPTIONAL:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = getattr(self.instance, name)
         for name in self.Meta.model.FIELDS:
             value = data.get(name)
             if value is not None and value < 0:

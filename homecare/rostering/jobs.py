@@ -100,3 +100,23 @@ def rostering_run(run_id: str) -> dict:
         report=outcome.report,
     )
     return {"after": outcome.after}
+
+
+def warm_optimizer(**_) -> None:
+    """Load the optimizer's compiled kernels (numba, ``cache=True``) when a job worker
+    process starts, so no coordinator's run waits for them: from the on-disk cache
+    this takes about a second; on a machine where nothing is cached yet (or the cache
+    directory cannot be written, set ``NUMBA_CACHE_DIR``) it compiles them, 20-40 s."""
+    from homecare.domain.rostering.kernels import warm_up
+
+    started = time.monotonic()
+    warm_up()
+    log.info("optimizer kernels ready in %.1f s", time.monotonic() - started)
+
+
+try:  # a Celery worker warms up as each of its processes starts
+    from celery.signals import worker_process_init
+except ImportError:  # pragma: no cover - Celery is optional in development
+    pass
+else:
+    worker_process_init.connect(warm_optimizer, weak=False)

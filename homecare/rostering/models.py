@@ -166,6 +166,11 @@ class RotaWeights(models.Model):
     continuity = models.FloatField(
         default=60.0, help_text="Per visit by someone outside the person's trusted team."
     )
+    continuity_share = models.FloatField(
+        default=0.0,
+        help_text="Per percentage point a visit by someone outside the trusted team takes "
+        "off that person's share by the team (weighs most for people with few visits).",
+    )
     unusual = models.FloatField(
         default=10.0, help_text="Per visit by someone who is not one of the person's usual workers."
     )
@@ -182,7 +187,15 @@ class RotaWeights(models.Model):
 
     history = HistoricalRecords()
 
-    FIELDS = ("travel", "lateness", "continuity", "unusual", "balance", "long_leg")
+    FIELDS = (
+        "travel",
+        "lateness",
+        "continuity",
+        "continuity_share",
+        "unusual",
+        "balance",
+        "long_leg",
+    )
 
     class Meta:
         verbose_name_plural = "rota weights"
@@ -191,6 +204,7 @@ class RotaWeights(models.Model):
                 condition=models.Q(travel__gte=0)
                 & models.Q(lateness__gte=0)
                 & models.Q(continuity__gte=0)
+                & models.Q(continuity_share__gte=0)
                 & models.Q(unusual__gte=0)
                 & models.Q(balance__gte=0)
                 & models.Q(long_leg__gte=0),

@@ -28,3 +28,44 @@ def test_the_county_world_buys_its_share_of_21000_care_hours_a_week():
     assert {
         p.split()[0] for p in Visit.objects.values_list("individual__postcode", flat=True)
     } <= towns
+
+
+def test_the_busiest_provider_is_staffed_for_its_peaks_and_teams_do_most_visits():
+    """The coordinator's provider holds, in every hour, 1.35 times the care its visits
+    need; over the rota week each person's most frequent workers (KENT-8.1: 4, or 8
+    with double-handed visits) do most of their visits (the team is asked first)."""
+    from collections import Counter, defaultdict
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from homecare.packages.models import VisitAssignment
+    from homecare.rostering.day import load_day
+
+    world = build_world(size="county", seed=7, scale=0.05)
+    provider = Organisation.objects.get(name=COUNTY.largest.name)
+    assert world.counts["workers"] > 0
+    counts = defaultdict(Counter)
+    double = set()
+    rows = VisitAssignment.objects.filter(organisation=provider).values_list(
+        "visit__individual_id", "worker_id", "visit__workers_required"
+    )
+    for person, worker, required in rows:
+        counts[person][worker] += 1
+        if required > 1:
+            double.add(person)
+    shares = [
+        sum(n for _, n in c.most_common(8 if p in double else 4)) / sum(c.values())
+        for p, c in counts.items()
+    ]
+    assert len(shares) > 50
+    assert sum(s >= 0.85 for s in shares) / len(shares) > 0.9
+    day = load_day(provider, timezone.localdate() + timedelta(days=1))
+    for h in range(24):
+        a, b = h * 60, h * 60 + 60
+        need = sum(
+            v.workers_required * max(0, min(b, v.start + v.minutes) - max(a, v.start))
+            for v in day.visits
+        )
+        held = sum(max(0, min(b, y) - max(a, x)) for w in day.workers for x, y in w.shifts)
+        assert held >= 1.3 * need, h

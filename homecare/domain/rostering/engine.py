@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .model import SEQUENTIAL, SIMULTANEOUS, Problem, ProblemError
 from .travel import TravelError
 
@@ -81,6 +83,20 @@ def _check_visit(v, worker_ids) -> list[str]:
     return reasons
 
 
+def _numeric_square(m, n: int):
+    """``m`` as an n x n float array when every entry is a finite number >= 0, else None."""
+    try:
+        a = np.asarray(m)
+    except (TypeError, ValueError):  # ragged
+        return None
+    if a.shape != (n, n) or a.dtype.kind not in "iuf":
+        return None
+    a = a.astype(np.float64, copy=False)
+    if not np.isfinite(a).all() or (a < 0).any():
+        return None
+    return a
+
+
 class Engine:
     """Flat lists for the search. Raises ``ProblemError`` with every reason found."""
 
@@ -122,7 +138,9 @@ class Engine:
         self.wend = [loc_of(w.end_location) for w in workers]
         vloc = [loc_of(v.location) for v in visits]
         self.locations = locs
-        self.T = self._matrix(problem.travel, locs)
+        self.T_array = self._matrix(problem.travel, locs)
+        #: The same minutes as lists of floats, for the pure-Python timing below.
+        self.T = self.T_array.tolist()
 
         # tasks
         self.visits, self.workers = visits, workers
@@ -162,30 +180,48 @@ class Engine:
         self.partner, self.gmin, self.gmax = partner, gmin, gmax
         self.n = len(tv)
 
-        # eligibility and static (continuity) costs
+        # eligibility and static (continuity) costs, one row per task over the workers
         wt = problem.weights
+        K = len(workers)
+        windex = {w.id: k for k, w in enumerate(workers)}
+        wskills = [frozenset(w.skills) for w in workers]
+        able: dict = {}
         self.qualified: list[list[int]] = []
         self.elig: list[list[int]] = []
-        self.static: list[list[float]] = []
-        self.cont: list[list[float]] = []
-        self.unusual: list[list[float]] = []
+        cont = np.zeros((self.n, K))
+        unus = np.zeros((self.n, K))
+        parts: dict = {}  # per person with a trusted team, their visit parts here
+        for v in visits:
+            if v.trusted:
+                parts[v.client_id] = parts.get(v.client_id, 0) + v.workers_required
         for t in range(self.n):
             v = visits[tv[t]]
             need = v.part_skill_set(tp[t])
-            qual = [
-                k
-                for k, w in enumerate(workers)
-                if need <= frozenset(w.skills) and (v.gender is None or w.gender == v.gender)
-            ]
+            key = (need, v.gender)
+            qual = able.get(key)
+            if qual is None:
+                qual = able[key] = [
+                    k
+                    for k, w in enumerate(workers)
+                    if need <= wskills[k] and (v.gender is None or w.gender == v.gender)
+                ]
             if v.pinned:
                 qual = [k for k in qual if workers[k].id in v.pinned]
             self.qualified.append(qual)
             self.elig.append([k for k in qual if not workers[k].unavailable])
-            cont = [wt.continuity if v.trusted and w.id not in v.trusted else 0.0 for w in workers]
-            unus = [wt.unusual if v.preferred and w.id not in v.preferred else 0.0 for w in workers]
-            self.cont.append(cont)
-            self.unusual.append(unus)
-            self.static.append([a + b for a, b in zip(cont, unus, strict=True)])
+            stranger = wt.continuity
+            if v.trusted and wt.continuity_share:
+                stranger += wt.continuity_share * 100.0 / parts[v.client_id]
+            for row, people, weight in (
+                (cont, v.trusted, stranger),
+                (unus, v.preferred, wt.unusual),
+            ):
+                if people and weight:
+                    row[t, :] = weight
+                    row[t, [windex[x] for x in people if x in windex]] = 0.0
+        self.cont = cont.tolist()
+        self.unusual = unus.tolist()
+        self.static = (cont + unus).tolist()
         for v, tasks in zip(visits, self.visit_tasks, strict=True):
             for t in tasks:
                 if not self.qualified[t]:
@@ -210,13 +246,22 @@ class Engine:
         self.w_unassigned = wt.unassigned
 
     @staticmethod
-    def _matrix(provider, locs) -> list[list[float]]:
+    def _matrix(provider, locs) -> np.ndarray:
         if not locs:
-            return []
+            return np.zeros((0, 0))
         try:
-            m = provider.matrix(locs)
+            quick = getattr(provider, "matrix_array", None)
+            m = quick(locs) if quick is not None else provider.matrix(locs)
         except TravelError as exc:
             raise ProblemError([f"travel times: {exc}"]) from exc
+        good = _numeric_square(m, len(locs))
+        if good is not None:
+            return good
+        return np.array(Engine._checked_matrix(m, locs), dtype=np.float64)
+
+    @staticmethod
+    def _checked_matrix(m, locs) -> list[list[float]]:
+        """Entry by entry, for a matrix that failed the quick check: every reason."""
         reasons = []
         if len(m) != len(locs) or any(len(row) != len(locs) for row in m):
             raise ProblemError(["travel times: the matrix does not cover every location"])
@@ -224,6 +269,8 @@ class Engine:
         for i, row in enumerate(m):
             line = []
             for j, x in enumerate(row):
+                if isinstance(x, np.generic):
+                    x = x.item()
                 if x is None or not isinstance(x, int | float) or math.isnan(x):
                     reasons.append(f"travel times: missing entry from {locs[i]} to {locs[j]}")
                     x = 0

@@ -28,8 +28,12 @@ def pack(e):
     """The problem arrays for the kernels, from an ``Engine``."""
     L = max(1, len(e.T))
     T = np.zeros((L, L))
-    for i, row in enumerate(e.T):
-        T[i, : len(row)] = row
+    quick = getattr(e, "T_array", None)
+    if quick is not None and quick.shape == (len(e.T), len(e.T)):
+        T[: len(e.T), : len(e.T)] = quick
+    else:
+        for i, row in enumerate(e.T):
+            T[i, : len(row)] = row
     ivs, ive, ivo = [], [], [0]
     for ints in e.intervals:
         for a, b in ints:

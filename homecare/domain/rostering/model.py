@@ -112,7 +112,11 @@ class Weights:
     ``travel``: per minute of travel. ``lateness``: per minute late, summed over
     visit parts. ``max_lateness``: per minute of the single worst lateness.
     ``continuity``: per visit part done by a worker outside the person's
-    trusted team (when the team is known, KENT-8.1). ``unusual``: per part
+    trusted team (when the team is known, KENT-8.1). ``continuity_share``: per
+    percentage point such a part takes off the share of that person's visit
+    parts done by their team (a person with two visits loses 50 points for one
+    stranger, a person with ten loses 10), so that the few-visit people, whose
+    share a single stranger ruins, are not the ones traded away. ``unusual``: per part
     done by someone not among the person's usual workers (when known).
     ``balance``: per (hours worked)^2 per worker, which spreads the work.
     ``long_leg``: per minute by which one leg exceeds
@@ -124,6 +128,7 @@ class Weights:
     lateness: float = 2.0
     max_lateness: float = 0.0
     continuity: float = 60.0
+    continuity_share: float = 0.0
     unusual: float = 10.0
     balance: float = 0.0
     long_leg: float = 0.0

@@ -60,12 +60,16 @@ def solve(
     seed: int = 0,
     initial: Solution | None = None,
     progress=None,
+    polish: bool = False,
 ) -> Solution:
     """Build a rota for ``problem`` within ``time_limit_s`` seconds.
 
     ``initial`` (a previous ``Solution``) seeds the search when given: its
     assignments that are still valid are kept as the starting point.
     ``progress(fraction, best_total)`` is called now and then from the search.
+    With ``polish``, single-handed visits done outside the person's trusted team
+    then move to a team member with a gap when that is cheaper
+    (``room.team_polish``).
     Raises ``ProblemError`` when the input cannot be rostered as given.
 
     The first call in a process loads the compiled search kernels (numba,
@@ -83,13 +87,18 @@ def solve(
         routes, left = greedy(engine)
     search = Search(engine, routes, left, seed=seed)
     search.run(deadline=t0 + time_limit_s, progress=progress)
+    routes = search.best_routes
+    if polish:
+        from .room import team_polish
+
+        routes = team_polish(engine, routes)
     stats = {
         "seconds": time.monotonic() - t0,
         "cpu_seconds": time.process_time() - c0,
         "seed": seed,
         **search.stats,
     }
-    return _solution(engine, search.best_routes, search.best_left, stats)
+    return _solution(engine, routes, search.best_left, stats)
 
 
 def _from_solution(engine: Engine, solution: Solution):
@@ -155,6 +164,7 @@ def repair(
     seed: int = 0,
     move_weight: float | None = None,
     progress=None,
+    room: bool = False,
 ) -> Solution:
     """Re-plan after a change (a worker off sick, a visit added or cancelled).
 
@@ -163,7 +173,8 @@ def repair(
     penalty of ``move_weight`` (default: the unassigned weight / 100) for each
     visit part given to a different worker than before, so other workers'
     visits move only when that pays for itself. ``solution.counts["moved"]``
-    says how many visits changed worker.
+    says how many visits changed worker. With ``room``, a visit the search could not
+    place is given a place by moving one other visit (``room.make_room``).
     """
     warm_up()
     t0 = time.monotonic()
@@ -189,7 +200,13 @@ def repair(
         "seed": seed,
         **search.stats,
     }
-    sol = _solution(engine, search.best_routes, search.best_left, stats)
+    routes, left = search.best_routes, search.best_left
+    if room and left:  # a visit still without workers: move one other visit for it
+        from .room import make_room
+
+        routes, left = make_room(engine, routes, left)
+        stats["seconds"] = time.monotonic() - t0
+    sol = _solution(engine, routes, left, stats)
     after = sol.assignment()
     sol.counts["moved"] = sum(
         1 for vid, was in before.items() if vid in after and after[vid] != was

@@ -22,6 +22,8 @@ import math
 import urllib.request
 from collections.abc import Sequence
 
+import numpy as np
+
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -81,7 +83,25 @@ class StraightLineTravel:
         return math.ceil(m - 1e-9) if self.whole_minutes else m
 
     def matrix(self, locations):
-        return [[self.minutes(a, b) for b in locations] for a in locations]
+        return self.matrix_array(locations).tolist()
+
+    def matrix_array(self, locations) -> np.ndarray:
+        """The whole matrix at once with numpy (2,000 places in a fraction of a second;
+        the same figures as :meth:`minutes`)."""
+        if not len(locations):
+            return np.zeros((0, 0))
+        pts = np.radians(np.array(locations, dtype=float).reshape(len(locations), 2))
+        lat, lon = pts[:, 0][:, None], pts[:, 1][:, None]
+        h = (
+            np.sin((lat.T - lat) / 2) ** 2
+            + np.cos(lat) * np.cos(lat.T) * np.sin((lon.T - lon) / 2) ** 2
+        )
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        minutes = km * self.road_factor / self.speed_kmh * 60
+        if self.whole_minutes:
+            minutes = np.ceil(minutes - 1e-9)
+        np.fill_diagonal(minutes, 0)
+        return minutes
 
 
 def _get_json(request: urllib.request.Request, timeout: float) -> dict:

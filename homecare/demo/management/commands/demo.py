@@ -51,14 +51,15 @@ class Command(BaseCommand):
     def _report(self, world, *, seconds: float) -> None:
         c = world.counts
         out = self.stdout.write
-        rostered = c["rostered_today_and_tomorrow"] / max(1, c["visits_today_and_tomorrow"])
+        rostered = c["rostered_in_the_rota_week"] / max(1, c["visits_in_the_rota_week"])
         out(
             self.style.SUCCESS(
                 f"{world.spec.council}: {c['areas']} area(s), {c['providers']} providers, "
                 f"{c['people']:,} people, {c['workers']:,} care workers; "
                 f"{c['care_hours_a_week']:,} care hours a week, "
                 f"{c['visits_this_week']:,} visits in the next 7 days; "
-                f"{rostered:.0%} of today's and tomorrow's visits rostered, the rest open "
+                f"{rostered:.0%} of the rota week's visits (today and the next 7 days) rostered, "
+                "the rest open "
                 f"(built in {seconds:.1f} s)."
             )
         )
