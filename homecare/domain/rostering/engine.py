@@ -417,6 +417,18 @@ class Engine:
     def route_work(self, k: int, route: list[int], travel: float) -> float:
         return travel + sum(self.dur[t] for t in route)
 
+    def route_cost(self, k: int, route: list[int]) -> float:
+        """Travel, long legs and balance of worker k's route, weighted (lateness,
+        continuity and fixed costs aside): what moving a visit between routes
+        changes besides the visit's own costs."""
+        if not route:
+            return 0.0
+        d, excess = self.route_travel(k, route)
+        cost = self.w_travel * d + self.w_leg * excess
+        if self.w_balance:
+            cost += self.w_balance * (self.route_work(k, route, d) / 60.0) ** 2
+        return cost
+
     def evaluate(self, routes, start, unassigned_visits: int) -> dict:
         """The cost breakdown of scheduled routes (``start`` filled)."""
         D = leg = bal = cont = unus = 0.0

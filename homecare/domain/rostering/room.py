@@ -206,7 +206,7 @@ def team_polish(e: Engine, routes: list[list[int]]) -> list[list[int]]:
                 continue
             best = None
             without = _without(routes[k], t)
-            here = _route_cost(e, k, without) - _route_cost(e, k, routes[k])
+            here = e.route_cost(k, without) - e.route_cost(k, routes[k])
             for k2 in e.elig[t]:
                 if k2 == k or e.cont[t][k2] > 0:
                     continue
@@ -214,7 +214,7 @@ def team_polish(e: Engine, routes: list[list[int]]) -> list[list[int]]:
                     if lo > e.tl[t]:
                         continue
                     r2 = _with(routes[k2], pos, t)
-                    there = _route_cost(e, k2, r2) - _route_cost(e, k2, routes[k2])
+                    there = e.route_cost(k2, r2) - e.route_cost(k2, routes[k2])
                     delta = here + there + e.static[t][k2] - e.static[t][k]
                     if delta < -1e-9 and (best is None or delta < best[0]):
                         best = (delta, k2, r2)
@@ -225,14 +225,3 @@ def team_polish(e: Engine, routes: list[list[int]]) -> list[list[int]]:
                 routes = got
                 e.schedule(routes, start)
     return routes
-
-
-def _route_cost(e: Engine, k: int, route: list[int]) -> float:
-    """Travel, long legs and balance of one route, weighted (lateness aside)."""
-    if not route:
-        return 0.0
-    d, excess = e.route_travel(k, route)
-    cost = e.w_travel * d + e.w_leg * excess
-    if e.w_balance:
-        cost += e.w_balance * (e.route_work(k, route, d) / 60.0) ** 2
-    return cost

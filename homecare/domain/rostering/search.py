@@ -239,11 +239,8 @@ class Search:
         qmax = max(2, min(RUIN_MAX, V // 4))
         last_report = t0
         it = 0
-        while self.movable:
+        while self.movable and (max_iterations is None or it < max_iterations):
             it += 1
-            if max_iterations is not None and it > max_iterations:
-                it -= 1
-                break
             if it % 4 == 0 or it < 4:
                 now = time.monotonic()
                 if now >= deadline:
