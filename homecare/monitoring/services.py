@@ -96,29 +96,6 @@ def _locked(visit: Visit) -> CallWatch:
     return watch
 
 
-def watches_locked(visits: list[Visit]) -> dict:
-    """The watches of ``visits`` by visit id, locked in visit order (two batches
-    never wait on each other in a circle), made first where missing; each with
-    its presences (``watch.present``) and its visit set to the one given."""
-    by_id = {visit.pk: visit for visit in visits}
-
-    def read():
-        rows = CallWatch.objects.select_for_update().filter(visit_id__in=list(by_id))
-        return {w.visit_id: w for w in rows.order_by("visit_id")}
-
-    watches = read()
-    if missing := [watch_build(v) for pk, v in by_id.items() if pk not in watches]:
-        CallWatch.objects.bulk_create(missing, ignore_conflicts=True)
-        watches = read()
-    by_watch = {}
-    for pk, watch in watches.items():
-        watch.visit, watch.present = by_id[pk], []
-        by_watch[watch.pk] = watch
-    for presence in CallPresence.objects.filter(watch_id__in=list(by_watch)).order_by("pk"):
-        by_watch[presence.watch_id].present.append(presence)
-    return watches
-
-
 def _flags(watch: CallWatch, *add: str, drop: tuple[str, ...] = ()) -> list[str]:
     flags = [flag for flag in watch.flags if flag not in drop]
     return flags + [flag for flag in add if flag not in flags]

@@ -74,7 +74,8 @@ def events(request):
         raise JSONBodyError(f"Send at most {MAX_BATCH} events at a time.")
     sent_at = _when(body.get("sent_at"))
     try:
-        worker = services.phone_worker(request.user)  # once for the whole batch
+        # Once for the whole batch (and once per phone token).
+        worker = services.phone_worker(request.user, getattr(request, "api_token", None))
     except services.EventError as exc:
         worker, refused = None, str(exc)
     # A batch (a queue replayed after a lost answer) looks its keys up at once;

@@ -111,7 +111,7 @@ class _Batch:
         visit_of_call = {call.pk: pk for pk, v in self.visits.items() if (call := call_of(v))}
         for worker in CallWorker.objects.filter(call_id__in=list(visit_of_call)).order_by("pk"):
             self.present[visit_of_call[worker.call_id]].append(worker)
-        self.watches = monitoring.watches_locked(list(self.visits.values()))
+        self.watches = {pk: v.call_watch for pk, v in self.visits.items()}
         keys = [c.data.key for c in checks]
         recorded = VisitEvent.objects.filter(idempotency_key__in=keys)
         self.known = {e.idempotency_key: e for e in recorded}

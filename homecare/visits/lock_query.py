@@ -17,6 +17,8 @@ import functools
 
 from django.db import connections, router
 
+from homecare.monitoring.models import CallPresence, CallWatch
+from homecare.monitoring.services import watch_build
 from homecare.organisations.models import Contract
 from homecare.packages.models import CarePackage, Visit
 from homecare.people.models import Individual
@@ -41,6 +43,7 @@ _PARTS = (
         "individual",
     ),
     ("r", CallRecord, None, "call"),
+    ("w", CallWatch, None, "call_watch"),
 )
 
 
@@ -85,11 +88,13 @@ def _sql(alias: str, count: int) -> str:
         f"{col('v', Visit, 'individual')} "
         f"LEFT OUTER JOIN {table(CallRecord)} r ON {col('r', CallRecord, 'visit')} = "
         f"{col('v', Visit, 'id')} "
+        f"INNER JOIN {table(CallWatch)} w ON {col('w', CallWatch, 'visit')} = "
+        f"{col('v', Visit, 'id')} "
         f"WHERE {col('v', Visit, 'id')} IN ({', '.join(['%s'] * count)}) "
         f"AND {col('v', Visit, 'archived_at')} IS NULL ORDER BY {col('v', Visit, 'id')}"
     )
     if connection.features.has_select_for_update_of:
-        sql += " FOR UPDATE OF v"
+        sql += " FOR UPDATE OF v, w"
     elif connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     return sql
@@ -114,13 +119,35 @@ def _readers(alias: str):
 
 
 def lock_visits(ids) -> dict:
-    """The live visits ``ids`` by id, locked in id order (two batches locking
-    overlapping visits never wait on each other in a circle), each with its
-    package, contract, person and call record (or none), and
-    ``has_medications`` / ``has_doses`` (``homecare.visits.doses.flags``)."""
+    """The live visits ``ids`` by id, with the call monitor's watch of each, both
+    locked in visit order (two batches locking overlapping visits never wait on
+    each other in a circle). Each visit comes with its package, contract, person,
+    call record (or none), watch (``visit.call_watch``, with its presences as
+    ``watch.present``) and ``has_medications`` / ``has_doses``
+    (``homecare.visits.doses.flags``). A visit the monitor has not watched yet
+    gets its watch first."""
     ids = sorted(ids)
     if not ids:
         return {}
+    found = _read(ids)
+    if missing := [pk for pk in ids if pk not in found]:
+        visits = Visit.objects.filter(pk__in=missing, archived_at__isnull=True)
+        made = [watch_build(v) for v in visits.select_related("package__contract")]
+        if made:
+            CallWatch.objects.bulk_create(made, ignore_conflicts=True)
+            found |= _read(sorted(w.visit_id for w in made))
+            found = dict(sorted(found.items()))
+    by_watch = {}
+    for visit in found.values():
+        watch = visit.call_watch
+        watch.visit, watch.present = visit, []
+        by_watch[watch.pk] = watch
+    for presence in CallPresence.objects.filter(watch_id__in=list(by_watch)).order_by("pk"):
+        by_watch[presence.watch_id].present.append(presence)
+    return found
+
+
+def _read(ids: list) -> dict:
     alias = router.db_for_write(Visit)
     connection = connections[alias]
     pk = Visit._meta.pk
@@ -134,7 +161,9 @@ def lock_visits(ids) -> dict:
         at, made = 0, {}
         for model, names, converters, relation in readers:
             values = []
-            for value, (expression, funcs) in zip(row[at : at + len(names)], converters, strict=True):
+            for value, (expression, funcs) in zip(
+                row[at : at + len(names)], converters, strict=True
+            ):
                 for convert in funcs:
                     value = convert(value, expression, connection)
                 values.append(value)
@@ -151,5 +180,6 @@ def lock_visits(ids) -> dict:
             visit.call = made["call"]
         else:  # known to have none: reading it asks the database nothing
             Visit.call.related.set_cached_value(visit, None)
+        visit.call_watch = made["call_watch"]
         found[visit.pk] = visit
     return found

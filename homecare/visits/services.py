@@ -63,12 +63,19 @@ Kind = VisitEvent.Kind
 # ------------------------------------------------------------------ entry point
 
 
-def phone_worker(user):
-    """The care worker whose phone ``user`` signs in, or :class:`EventError`."""
+def phone_worker(user, token=None):
+    """The care worker whose phone ``user`` signs in, or :class:`EventError`. With
+    the phone ``token`` the request came with, read once per token (the token is
+    trusted for a few seconds at a time: ``homecare.api_tokens.auth``)."""
+    worker = getattr(token, "phone_worker", None)
+    if worker is not None and token.user_id == user.pk:
+        return worker
     # One row at most (one worker per user): no ORDER BY to build.
     worker = next(iter(access.workers_for(user).filter(user=user).order_by()[:1]), None)
     if worker is None:
         raise EventError("Only a care worker's phone sends visit events.")
+    if token is not None:
+        token.phone_worker = worker
     return worker
 
 
