@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, OperationalError, connections, router, transaction
 from django.utils import timezone
 
 from homecare.core.group_commit import GroupCommit
@@ -68,13 +68,24 @@ class Check:
     received_at: datetime | None = None
 
 
-def record(checks: list[Check]) -> list[VisitEvent | EventError]:
+#: How many times a batch chosen as a deadlock's victim is tried again. The batch
+#: locks its visits and watches in visit order, but the call monitor's sweep
+#: updates due watches in its own order in one statement: the two can each hold
+#: a row the other wants, and the database then rolls one of them back.
+DEADLOCK_RETRIES = 3
+
+
+def record(checks: list[Check], *, retries: int = DEADLOCK_RETRIES) -> list:
     """Record ``checks`` (one transaction); one answer each, in order: the event
     recorded (accepted or refused, or the first one for a replayed key), or the
     :class:`EventError` saying why nothing could be recorded."""
     try:
         with transaction.atomic():
             return _Batch(checks).run()
+    except OperationalError as error:
+        if retries and _is_deadlock(error):
+            return record(checks, retries=retries - 1)
+        raise
     except IntegrityError:
         if len(checks) > 1:
             return [answer for check in checks for answer in record([check])]
@@ -85,6 +96,10 @@ def record(checks: list[Check]) -> list[VisitEvent | EventError]:
             return [replayed(existing, checks[0].worker)]
         except EventError as error:
             return [error]
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "40P01"  # deadlock_detected
 
 
 #: The process's group commit of check-ins and check-outs (the API submits to it).
