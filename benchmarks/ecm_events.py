@@ -34,8 +34,8 @@ real HTTP endpoint into PostgreSQL, and a replay storm.
    events a request after being offline: ``BATCH`` in
    ``homecare/visits/static/visits/app.js``); 0 skips it. Prints accepted
    events a second and p50/p99 request latency against the targets
-   (**500 events/s on 2 cores, p99 under 100 ms**), the server's CPU per
-   event, and the load generator's own CPU (it shares the machine).
+   (**500 events/s on 2 cores, p99 under 100 ms**), and the CPU per event of
+   the server, of PostgreSQL and of the load generator (all on the machine).
 4. Replay storm: ``--storm`` events (check-in and check-out of storm/2 fresh
    visits, 50 to a batch as the app sends them) are each sent three times,
    the 3x batches shuffled and sent by the same clients at once, so copies of
