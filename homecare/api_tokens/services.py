@@ -70,6 +70,9 @@ def phone_token_create(*, user, now=None) -> tuple[ApiToken, str]:
 
 def phone_tokens_revoke(*, user, now=None) -> int:
     """Revoke every phone token of ``user`` (on sign-out, or when a new one is issued)."""
+    from .auth import forget_phone_tokens
+
+    forget_phone_tokens(user.pk)
     return ApiToken.objects.filter(
         user=user, kind=ApiToken.Kind.PHONE, revoked_at__isnull=True
     ).update(revoked_at=now or timezone.now())
@@ -78,8 +81,11 @@ def phone_tokens_revoke(*, user, now=None) -> int:
 @transaction.atomic
 def token_revoke(*, token: ApiToken, now=None) -> ApiToken:
     """Switch a token off for good (a conditional update: revoking twice is harmless)."""
+    from .auth import forget_phone_tokens
+
     now = now or timezone.now()
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    forget_phone_tokens(token.user_id)
     token.refresh_from_db()
     return token
 

@@ -8,6 +8,7 @@ moves calls nobody starts to late and missed; the board calls
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -111,6 +112,108 @@ def _move(watch: CallWatch, **changes) -> CallWatch:
     return watch
 
 
+@dataclass
+class Step:
+    """What one arrival or departure does to a call, decided before anything is
+    written: the watch's changed fields, the presence made or closed, and the
+    notification to raise (``"late"`` or ``"missed"``). The one-call services
+    below write it at once; the phone's batches (``homecare.visits.arrivals``)
+    write many together."""
+
+    changes: dict = field(default_factory=dict)
+    arrived: CallPresence | None = None
+    left: CallPresence | None = None  # closed at ``left_at``
+    left_at: datetime | None = None
+    alert: str | None = None
+
+
+ALERTS = {"late": alerts.call_late, "missed": alerts.call_missed}
+
+
+def arrival(watch: CallWatch, presences: list[CallPresence], worker, at: datetime) -> Step:
+    """The step of ``worker`` arriving at ``at`` on the locked ``watch``, whose
+    presences are ``presences`` (:class:`CallRejected` when it cannot be)."""
+    if watch.state == calls.CANCELLED:
+        raise CallRejected("This visit is cancelled: there is nothing to check in to.")
+    step = Step()
+    present = {p.worker_id: p.arrived_at for p in presences}
+    if worker.pk not in present:
+        step.arrived = CallPresence(
+            watch=watch, worker=worker, arrived_at=at, organisation_id=watch.organisation_id
+        )
+        present[worker.pk] = at
+    if watch.started_at is not None:
+        return step
+    arrivals = list(present.values())
+    start = calls.start_of_care(
+        arrivals, workers_required=watch.workers_required, rules=watch.rules
+    )
+    first = min(arrivals)
+    if start is None:
+        step.changes = {"first_arrival_at": first, "flags": _flags(watch, "waiting_for_partner")}
+        return step
+    verdict = calls.judge_start(watch.ordered_at, start, watch.rules)
+    if watch.state == calls.MISSED or verdict == calls.MISSED:
+        step.changes = {
+            "state": calls.MISSED,
+            "alert_at": None,
+            "first_arrival_at": first,
+            "started_at": start,
+            "missed_at": watch.missed_at or start,
+            "flags": _flags(watch, "started_after_missed", drop=("waiting_for_partner",)),
+        }
+        step.alert = "missed"
+        return step
+    mark = {"early": ("early",), calls.LATE: ("late_start",)}.get(verdict, ())
+    checkout_due = calls.checkout_due(
+        started=start, ordered=watch.ordered_at, planned_end=watch.planned_end, rules=watch.rules
+    )
+    step.changes = {
+        "state": calls.IN_PROGRESS,
+        "first_arrival_at": first,
+        "started_at": start,
+        "late_at": watch.late_at or (start if verdict == calls.LATE else None),
+        # A call still open its full length plus the late threshold after it started
+        # has no check-out: the monitor flags it then.
+        "checkout_due_at": checkout_due,
+        "alert_at": checkout_due,
+        "flags": _flags(watch, *mark, drop=("waiting_for_partner",)),
+    }
+    step.alert = "late" if verdict == calls.LATE else None
+    return step
+
+
+def departure(watch: CallWatch, presences: list[CallPresence], worker, at: datetime) -> Step:
+    """The step of ``worker`` leaving at ``at`` (:class:`CallRejected` when it cannot be)."""
+    presence = next((p for p in presences if p.worker_id == worker.pk), None)
+    if presence is None:
+        raise CallRejected("This worker has not checked in to this visit.")
+    step = Step()
+    left = {p.pk: p.left_at for p in presences}
+    if presence.left_at is None:
+        if at < presence.arrived_at:
+            raise CallRejected("A check-out cannot be before the check-in.")
+        step.left, step.left_at = presence, at
+        left[presence.pk] = at
+    if watch.ended_at is not None or any(when is None for when in left.values()):
+        return step
+    if watch.started_at is None:  # everyone left before care could start
+        step.changes = {"flags": _flags(watch, drop=("waiting_for_partner",))}
+        return step
+    ended = max(left.values())
+    minutes = calls.delivered_minutes(watch.started_at, ended)
+    ordered = calls.delivered_minutes(watch.ordered_at, watch.planned_end)
+    short = calls.is_short(ordered_minutes=ordered, delivered_minutes=minutes, rules=watch.rules)
+    step.changes = {
+        "state": calls.MISSED if watch.state == calls.MISSED else calls.COMPLETED,
+        "ended_at": ended,
+        "alert_at": None,
+        "outcome": CallWatch.Outcome.DELIVERED,
+        "flags": _flags(watch, *(("short",) if short else ()), drop=("no_checkout",)),
+    }
+    return step
+
+
 def call_started(*, visit: Visit, worker, at: datetime, savepoint: bool = True) -> CallWatch:
     """A worker is in the home (checked in at ``at``). Idempotent per worker.
 
@@ -120,68 +223,11 @@ def call_started(*, visit: Visit, worker, at: datetime, savepoint: bool = True) 
     than 2 hours late is a missed call (KENT-3.9.5).
 
     ``savepoint=False`` when the caller's transaction rolls back whole on
-    :class:`CallRejected` (as the phone's event services do): one round trip less.
+    :class:`CallRejected`: one round trip less.
     """
     with transaction.atomic(savepoint=savepoint):
-        return _call_started(visit, worker, at)
-
-
-def _call_started(visit: Visit, worker, at: datetime) -> CallWatch:
-    watch = _locked(visit)
-    if watch.state == calls.CANCELLED:
-        raise CallRejected("This visit is cancelled: there is nothing to check in to.")
-    # The watch is locked: nobody else adds a presence to it meanwhile.
-    present = dict(watch.presences.values_list("worker_id", "arrived_at"))
-    if worker.pk not in present:
-        CallPresence.objects.create(
-            watch=watch, worker=worker, arrived_at=at, organisation_id=watch.organisation_id
-        )
-        present[worker.pk] = at
-    if watch.started_at is not None:
-        return watch
-    arrivals = list(present.values())
-    start = calls.start_of_care(
-        arrivals, workers_required=watch.workers_required, rules=watch.rules
-    )
-    first = min(arrivals)
-    if start is None:
-        return _move(watch, first_arrival_at=first, flags=_flags(watch, "waiting_for_partner"))
-    verdict = calls.judge_start(watch.ordered_at, start, watch.rules)
-    flags = _flags(watch, drop=("waiting_for_partner",))
-    if watch.state == calls.MISSED or verdict == calls.MISSED:
-        watch = _move(
-            watch,
-            state=calls.MISSED,
-            alert_at=None,
-            first_arrival_at=first,
-            started_at=start,
-            missed_at=watch.missed_at or start,
-            flags=_flags(watch, "started_after_missed", drop=("waiting_for_partner",)),
-        )
-        alerts.call_missed(watch)
-        return watch
-    if verdict == "early":
-        flags = _flags(watch, "early", drop=("waiting_for_partner",))
-    elif verdict == calls.LATE:
-        flags = _flags(watch, "late_start", drop=("waiting_for_partner",))
-    checkout_due = calls.checkout_due(
-        started=start, ordered=watch.ordered_at, planned_end=watch.planned_end, rules=watch.rules
-    )
-    watch = _move(
-        watch,
-        state=calls.IN_PROGRESS,
-        first_arrival_at=first,
-        started_at=start,
-        late_at=watch.late_at or (start if verdict == calls.LATE else None),
-        # A call still open its full length plus the late threshold after it started
-        # has no check-out: the monitor flags it then.
-        checkout_due_at=checkout_due,
-        alert_at=checkout_due,
-        flags=flags,
-    )
-    if verdict == calls.LATE:
-        alerts.call_late(watch)
-    return watch
+        watch = _locked(visit)
+        return _write(watch, arrival(watch, list(watch.presences.all()), worker, at))
 
 
 def call_ended(*, visit: Visit, worker, at: datetime, savepoint: bool = True) -> CallWatch:
@@ -192,39 +238,20 @@ def call_ended(*, visit: Visit, worker, at: datetime, savepoint: bool = True) ->
     :func:`call_started`.
     """
     with transaction.atomic(savepoint=savepoint):
-        return _call_ended(visit, worker, at)
+        watch = _locked(visit)
+        return _write(watch, departure(watch, list(watch.presences.all()), worker, at))
 
 
-def _call_ended(visit: Visit, worker, at: datetime) -> CallWatch:
-    watch = _locked(visit)
-    presences = list(watch.presences.all())
-    presence = next((p for p in presences if p.worker_id == worker.pk), None)
-    if presence is None:
-        raise CallRejected("This worker has not checked in to this visit.")
-    if presence.left_at is None:
-        if at < presence.arrived_at:
-            raise CallRejected("A check-out cannot be before the check-in.")
-        presence.left_at = at
-        CallPresence.objects.filter(pk=presence.pk).update(left_at=at)
-    if watch.ended_at is not None or any(p.left_at is None for p in presences):
-        return watch
-    if watch.started_at is None:  # everyone left before care could start
-        return _move(watch, flags=_flags(watch, drop=("waiting_for_partner",)))
-    ended = max(p.left_at for p in presences)
-    minutes = calls.delivered_minutes(watch.started_at, ended)
-    ordered = calls.delivered_minutes(watch.ordered_at, watch.planned_end)
-    flags = _flags(watch, drop=("no_checkout",))
-    if calls.is_short(ordered_minutes=ordered, delivered_minutes=minutes, rules=watch.rules):
-        flags = _flags(watch, "short", drop=("no_checkout",))
-    final = calls.MISSED if watch.state == calls.MISSED else calls.COMPLETED
-    return _move(
-        watch,
-        state=final,
-        ended_at=ended,
-        alert_at=None,
-        outcome=CallWatch.Outcome.DELIVERED,
-        flags=flags,
-    )
+def _write(watch: CallWatch, step: Step) -> CallWatch:
+    if step.arrived is not None:
+        step.arrived.save(force_insert=True)
+    if step.left is not None:
+        CallPresence.objects.filter(pk=step.left.pk).update(left_at=step.left_at)
+    if step.changes:
+        watch = _move(watch, **step.changes)
+    if step.alert:
+        ALERTS[step.alert](watch)
+    return watch
 
 
 @transaction.atomic

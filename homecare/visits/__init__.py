@@ -31,6 +31,10 @@ Writes: ``homecare.visits.services`` (``visit_check_in``, ``visit_check_out``,
 ``visit_record_task``, ``visit_record_dose``, ... and ``event_record`` for the
 API); the visit record's services live in ``record_services`` and the shape
 every event service shares (lock, clock, rota, idempotency) in
-``event_service``, both re-exported by ``services``. Check-in and check-out call ``homecare.monitoring.services.call_started``
-/ ``call_ended`` in the same transaction.
+``event_service``, both re-exported by ``services``. Check-ins and check-outs
+are written in batches (``homecare.visits.arrivals``: the API sends those of
+every request a server process has in hand at once through a group commit),
+each with the call monitor's arrival or departure step
+(``homecare.monitoring.services.arrival`` / ``departure``) in the same
+transaction.
 """

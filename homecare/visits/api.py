@@ -36,7 +36,7 @@ from homecare.api_tokens.services import phone_token_create
 from homecare.referrals.api import endpoint
 from homecare.referrals.api_schema import JSONBodyError
 
-from . import selectors, services
+from . import arrivals, selectors, services
 
 MAX_BATCH = 200
 
@@ -74,19 +74,36 @@ def events(request):
         raise JSONBodyError(f"Send at most {MAX_BATCH} events at a time.")
     sent_at = _when(body.get("sent_at"))
     try:
-        worker = services.phone_worker(request.user)  # once for the whole batch
+        # Once for the whole batch (and once per phone token).
+        worker = services.phone_worker(request.user, getattr(request, "api_token", None))
     except services.EventError as exc:
         worker, refused = None, str(exc)
     # A batch (a queue replayed after a lost answer) looks its keys up at once;
     # an event sent alone finds out it is a replay when its key is refused.
     known = services.events_recorded(_keys(body["events"])) if len(body["events"]) > 1 else {}
-    results = []
+    results: list = []
+    checks: dict[int, arrivals.Check] = {}  # by place in results: written together
+
+    def write_checks():
+        # Check-ins and check-outs go to the process's group commit, with those of
+        # the other requests in hand (homecare.visits.arrivals).
+        answers = arrivals.group.submit(list(checks.values()))
+        for (at, check), answer in zip(checks.items(), answers, strict=True):
+            results[at] = _answer(check.data.key, answer)
+        checks.clear()
+
     for raw in body["events"]:
         key = raw.get("key") if isinstance(raw, dict) else None
         try:
             data, visit_id = _event(raw)
             if worker is None:
                 raise services.EventError(refused)
+            if data.kind in arrivals.KINDS:
+                checks[len(results)] = arrivals.Check(worker, visit_id, data, sent_at, received_at)
+                results.append(None)
+                continue
+            if checks:  # the phone's order: what came before is written first
+                write_checks()
             if data.key in known:
                 event = services.event_replayed(known[data.key], worker)
             else:
@@ -99,19 +116,24 @@ def events(request):
                     received_at=received_at,
                 )
         except (ValueError, services.EventError) as exc:
-            results.append({"key": key, "outcome": "invalid", "reason": str(exc)})
-            continue
-        results.append(
-            {
-                "key": event.idempotency_key,
-                "outcome": event.outcome,
-                "reason": event.reason,
-                "replayed": event.replayed,
-                "needs_approval": event.needs_approval,
-                "occurred_at": event.occurred_at.isoformat(),
-            }
-        )
+            event = exc
+        results.append(_answer(key, event))
+    if checks:
+        write_checks()
     return JsonResponse({"server_time": received_at.isoformat(), "results": results})
+
+
+def _answer(key, event) -> dict:
+    if isinstance(event, Exception):
+        return {"key": key, "outcome": "invalid", "reason": str(event)}
+    return {
+        "key": event.idempotency_key,
+        "outcome": event.outcome,
+        "reason": event.reason,
+        "replayed": event.replayed,
+        "needs_approval": event.needs_approval,
+        "occurred_at": event.occurred_at.isoformat(),
+    }
 
 
 def _keys(events: list) -> list[str]:

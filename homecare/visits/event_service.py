@@ -87,22 +87,31 @@ _UNREAD = [
 ]
 
 
-def _lock(visit_id, worker) -> Visit | None:
-    """The worker's provider's live visit ``visit_id``, locked (one writer per visit
-    at a time: two workers of a double-handed call checking in together are
-    serialised here), with its contract, person, call record, whether the worker
-    is on its rota and whether doses may be due, in one query."""
-    found = (
+def _locked_visits():
+    """Live visits, locked, with their contract, person, call record and whether
+    doses may be due, in one query."""
+    return (
         Visit.objects.select_for_update(of=("self",))
         .select_related("package__contract", "individual", "call")
         .defer(*_UNREAD)
+        .annotate(**dose_rules.flags())
+        .filter(archived_at__isnull=True)
+    )
+
+
+def _lock(visit_id, worker) -> Visit | None:
+    """The worker's provider's live visit ``visit_id``, locked (one writer per visit
+    at a time: two workers of a double-handed call checking in together are
+    serialised here), with what :func:`_locked_visits` reads and whether the
+    worker is on its rota, in one query."""
+    found = (
+        _locked_visits()
         .annotate(
             on_rota=Exists(
                 VisitAssignment.objects.filter(visit_id=OuterRef("pk"), worker_id=worker.pk)
-            ),
-            **dose_rules.flags(),
+            )
         )
-        .filter(pk=visit_id, organisation_id=worker.organisation_id, archived_at__isnull=True)
+        .filter(pk=visit_id, organisation_id=worker.organisation_id)
         .order_by()[:1]  # unique: no ORDER BY to build
     )
     return next(iter(found), None)

@@ -14,28 +14,21 @@ share in :mod:`homecare.visits.event_service`.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
 
 from homecare.core import access
-from homecare.domain import evv
-from homecare.packages.models import Visit
 
-from . import doses as dose_rules
+from . import arrivals
 from .event_service import (
     NOT_ON_ROTA,
     EventError,
     EventInput,
-    Refused,
-    call_of,
-    event_service,
-    local,
-    monitor,
     replayed,
-    verify,
 )
-from .models import CallRecord, CallWorker, HomeProfile, VisitEvent
+from .models import CallRecord, HomeProfile, VisitEvent
 from .record_services import (
     visit_record_dose,
     visit_record_finance,
@@ -70,12 +63,19 @@ Kind = VisitEvent.Kind
 # ------------------------------------------------------------------ entry point
 
 
-def phone_worker(user):
-    """The care worker whose phone ``user`` signs in, or :class:`EventError`."""
+def phone_worker(user, token=None):
+    """The care worker whose phone ``user`` signs in, or :class:`EventError`. With
+    the phone ``token`` the request came with, read once per token (the token is
+    trusted for a few seconds at a time: ``homecare.api_tokens.auth``)."""
+    worker = getattr(token, "phone_worker", None)
+    if worker is not None and token.user_id == user.pk:
+        return worker
     # One row at most (one worker per user): no ORDER BY to build.
     worker = next(iter(access.workers_for(user).filter(user=user).order_by()[:1]), None)
     if worker is None:
         raise EventError("Only a care worker's phone sends visit events.")
+    if token is not None:
+        token.phone_worker = worker
     return worker
 
 
@@ -122,111 +122,26 @@ def _is_uuid(value) -> bool:
 # ------------------------------------------------------------------ check in and out
 
 
-def _visit_check_in(event, visit, worker, data):
+def visit_check_in(*, worker, visit, data: EventInput, sent_at=None, received_at=None):
     """Check ``worker`` in to ``visit``, verified by GPS, the home's tag or a manual
-    reason; the care timer starts when every worker the visit needs is in (KENT-3.3.7)."""
-    call = call_of(visit)
-    if call and call.status == CallRecord.Status.COMPLETED:
-        raise Refused(f"This visit was completed at {local(call.ended_at)}.")
-    present = list(call.workers.all()) if call else []
-    if mine := next((w for w in present if w.worker_id == worker.pk), None):
-        raise Refused(f"You checked in at {local(mine.checked_in_at)} already.")
-    verify(event, visit, data)
-    at = event.occurred_at
-    person = visit.individual
-    arrivals = [at, *(w.checked_in_at for w in present)]
-    together = visit.package.contract.rules().value("visit.double_handed_arrival_together")
-    timer = evv.care_timer_start(
-        workers_required=visit.workers_required if together else 1, arrivals=arrivals
-    )
-    state = {
-        "started_at": min(arrivals),
-        "care_started_at": timer,
-        "status": CallRecord.Status.IN_PROGRESS if timer else CallRecord.Status.WAITING,
-        "needs_approval": bool(call and call.needs_approval) or event.needs_approval,
-    }
-    if call is None:
-        call = CallRecord.objects.create(
-            organisation_id=visit.organisation_id,
-            visit=visit,
-            individual=person,
-            service_type=_service_type(visit),
-            date=visit.date,
-            latitude=person.latitude,
-            longitude=person.longitude,
-            address=", ".join(
-                p for p in [person.address_line_1, person.town, person.postcode] if p
-            ),
-            **state,
-        )
-        if dose_rules.may_have_doses(visit):
-            dose_rules.ensure_doses(visit)  # the MAR lines, for the phone to show
-    else:
-        for name, value in state.items():
-            setattr(call, name, value)
-        call.save(update_fields=list(state))
-    CallWorker.objects.create(
-        organisation_id=visit.organisation_id,
-        call=call,
-        worker=worker,
-        checked_in_at=at,
-        check_in_method=event.method,
-    )
-    monitor("call_started", visit=visit, worker=worker, at=at)
+    reason; the care timer starts when every worker the visit needs is in
+    (KENT-3.3.7). See :mod:`homecare.visits.arrivals`."""
+    return _check(worker, visit, replace(data, kind=Kind.CHECK_IN), sent_at, received_at)
 
 
-def _service_type(visit: Visit) -> str:
-    tasks = ", ".join(str(t) for t in visit.tasks or [])
-    kind = visit.get_kind_display()
-    return f"{kind}: {tasks}" if tasks else kind
-
-
-def _visit_check_out(event, visit, worker, data):
+def visit_check_out(*, worker, visit, data: EventInput, sent_at=None, received_at=None):
     """Check ``worker`` out; the last one out closes the visit, which needs an entry
-    for every dose due on it (the MAR rule)."""
-    call = call_of(visit)
-    present = list(call.workers.all()) if call else []
-    mine = next((w for w in present if w.worker_id == worker.pk), None)
-    if mine is None:
-        raise Refused("You have not checked in to this visit: check in first.")
-    if mine.checked_out_at is not None:
-        raise Refused(f"You checked out at {local(mine.checked_out_at)} already.")
-    at = event.occurred_at
-    if mine.checked_in_at - evv.ORDER_TOLERANCE <= at < mine.checked_in_at:
-        at = event.occurred_at = mine.checked_in_at
-    if at < mine.checked_in_at:
-        raise Refused(
-            f"The check-out ({local(at)}) is before your check-in "
-            f"({local(mine.checked_in_at)}). Check the phone's clock."
-        )
-    others_in = any(w.pk != mine.pk and w.checked_out_at is None for w in present)
-    if (
-        not others_in
-        and dose_rules.may_have_doses(visit)
-        and (missing := dose_rules.unrecorded(visit))
-    ):
-        names = "; ".join(missing)
-        raise Refused(f"Record each dose due on this visit before checking out: {names}.")
-    verify(event, visit, data)
-    moved = CallWorker.objects.filter(pk=mine.pk, checked_out_at__isnull=True).update(
-        checked_out_at=at, check_out_method=event.method
-    )
-    if not moved:
-        raise Refused("You checked out already.")
-    fields = ["needs_approval"]
-    call.needs_approval = call.needs_approval or event.needs_approval
-    if not others_in:
-        call.status, call.ended_at = CallRecord.Status.COMPLETED, at
-        fields += ["status", "ended_at"]
-        Visit.objects.filter(pk=visit.pk, status=Visit.Status.PLANNED).update(
-            status=Visit.Status.COMPLETED
-        )
-    call.save(update_fields=fields)
-    monitor("call_ended", visit=visit, worker=worker, at=at)
+    for every dose due on it (the MAR rule). See :mod:`homecare.visits.arrivals`."""
+    return _check(worker, visit, replace(data, kind=Kind.CHECK_OUT), sent_at, received_at)
 
 
-visit_check_in = event_service(_visit_check_in)
-visit_check_out = event_service(_visit_check_out)
+def _check(worker, visit, data, sent_at, received_at) -> VisitEvent:
+    check = arrivals.Check(worker, getattr(visit, "pk", visit), data, sent_at, received_at)
+    (answer,) = arrivals.record([check])
+    if isinstance(answer, EventError):
+        raise answer
+    return answer
+
 
 SERVICES = {
     Kind.CHECK_IN: visit_check_in,

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from homecare.api_tokens.models import ApiToken
 from homecare.monitoring.models import CallWatch
 from homecare.packages import services as package_services
 from homecare.packages.models import Visit
@@ -154,6 +155,9 @@ def test_a_visit_recorded_offline_is_completed_exactly_once(browser, live_server
     }
     assert DoseRecord.objects.get().outcome == "given"
     assert CallWatch.objects.get(visit=visit).state == "completed"
+    # The phone sent its events with its own token, not the session.
+    token = ApiToken.objects.get(user=world["worker"], kind="phone", revoked_at__isnull=True)
+    assert token.last_used_at is not None
 
     office = new_page(browser, live_server.url)
     try:

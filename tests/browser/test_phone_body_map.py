@@ -17,7 +17,13 @@ visit_now = test_phone_app.visit_now  # the fixture: a visit that began five min
 def tap(page, side, x, y):
     """Tap the ``side`` outline at (x, y) of its 200 x 440 drawing."""
     outline = page.locator(f"[data-bodymap] svg[data-side='{side}']")
-    box = outline.bounding_box()
+    expect(outline).to_be_visible()
+    # The screen is redrawn when an answer or a refresh arrives: between finding
+    # the outline and measuring it, it may have been replaced. Measure again.
+    for _ in range(50):
+        if box := outline.bounding_box():
+            break
+        page.wait_for_timeout(100)
     outline.click(position={"x": x * box["width"] / 200, "y": y * box["height"] / 440})
 
 

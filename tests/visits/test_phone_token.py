@@ -69,8 +69,10 @@ def test_the_phone_checks_in_and_out_with_its_token_and_no_session(ward, login, 
     for captured in (check_in, check_out):
         sql = " ".join(q["sql"] for q in captured.captured_queries)
         assert "django_session" not in sql and "otp_" not in sql
-        # The token (and user), the worker, the locked visit, the writes: no re-reads.
-        assert len(captured.captured_queries) <= 24, "\n".join(
+        # The token (and user), the worker, the locked visit and what a batch of
+        # check-ins reads with it (rota, call workers, watch, keys), the MAR lines,
+        # the writes: no re-reads.
+        assert len(captured.captured_queries) <= 26, "\n".join(
             q["sql"][:150] for q in captured.captured_queries
         )
 
@@ -123,3 +125,31 @@ def test_a_bad_token_is_not_rescued_by_the_session(ward, login, nine):
     )
     assert response.status_code == 401 and "Unknown API token" in response.json()["error"]
     assert not VisitEvent.objects.exists()
+
+
+def test_a_process_reads_a_phone_token_once_in_a_while_not_on_every_event(ward, login, nine):
+    """A phone sends events all shift: its token, user and care worker are read once
+    and trusted for PHONE_TOKEN_TRUSTED_FOR, then read again."""
+    from homecare.api_tokens.auth import PHONE_TOKEN_TRUSTED_FOR
+
+    token = _phone_token(login(ward["worker"]))
+    assert _post(token, [_event(ward["visit"])]).status_code == 200
+    later = time_machine.travel(nine + timedelta(seconds=5), tick=False)
+    with later, CaptureQueriesContext(connection) as trusted:
+        assert _post(token, [_event(ward["evening"])]).status_code == 200
+    sql = " ".join(q["sql"] for q in trusted.captured_queries)
+    assert "api_tokens_apitoken" not in sql and 'FROM "workforce_careworker"' not in sql
+    again = time_machine.travel(nine + PHONE_TOKEN_TRUSTED_FOR + timedelta(seconds=1), tick=False)
+    with again, CaptureQueriesContext(connection) as reread:
+        assert _post(token, [_event(ward["visit"], "note")]).status_code == 200
+    assert "api_tokens_apitoken" in " ".join(q["sql"] for q in reread.captured_queries)
+
+
+def test_a_token_revoked_by_the_office_stops_at_once_in_the_same_process(ward, login, nine):
+    from homecare.api_tokens.services import token_revoke
+
+    token = _phone_token(login(ward["worker"]))
+    assert _post(token, [_event(ward["visit"])]).status_code == 200  # now trusted
+    token_revoke(token=ApiToken.objects.get(kind="phone"))
+    refused = _post(token, [_event(ward["visit"], "check_out")])
+    assert refused.status_code == 401 and "revoked" in refused.json()["error"]

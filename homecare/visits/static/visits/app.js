@@ -5,18 +5,25 @@
  * event is accepted once by the server. The rota is kept in localStorage too (and the
  * service worker keeps the shell), so the app opens and works with no signal. What the
  * screen shows is the last rota from the server with the queued events applied on top.
+ *
+ * Events are sent with the phone token (``Authorization: Bearer``, asked for once with
+ * the signed-in session): the server reads no session for them. Without a token, or
+ * when it is refused (expired, signed out), the session and its CSRF token are used and
+ * a new token is asked for.
  */
 (() => {
   "use strict";
   const body = document.body;
-  const URLS = { rota: body.dataset.rota, events: body.dataset.events };
+  const URLS = { rota: body.dataset.rota, events: body.dataset.events, token: body.dataset.token };
   const USER = body.dataset.user;
   const QUEUE_KEY = `visits.queue.${USER}`;
   const ROTA_KEY = `visits.rota.${USER}`;
   const NOTICE_KEY = `visits.notices.${USER}`;
+  const TOKEN_KEY = `visits.token.${USER}`;
   const BATCH = 50;
   const TIMEOUT_MS = 15000;
   let csrf = body.dataset.csrf;
+  let token = load(TOKEN_KEY, null); // { token, expires_at } for this worker's phone
   let rota = load(ROTA_KEY, null);
   let queue = load(QUEUE_KEY, []);
   let notices = load(NOTICE_KEY, {}); // visit id -> [reasons of refused events]
@@ -74,6 +81,47 @@
     return fetch(url, { ...options, signal: abort.signal }).finally(() => clearTimeout(timer));
   }
 
+  /** The phone token, asked for with the session when there is none (or it has ended). */
+  async function phoneToken() {
+    if (token && new Date(token.expires_at) > new Date()) return token.token;
+    token = null;
+    localStorage.removeItem(TOKEN_KEY);
+    try {
+      const response = await timed(URLS.token, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+      });
+      if (response.status !== 201) return null;
+      token = await response.json();
+      localStorage.setItem(TOKEN_KEY, JSON.stringify(token));
+      return token.token;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  /** POST a batch of events: with the phone token, or the session if there is none. */
+  async function post(batch, retried = false) {
+    const bearer = await phoneToken();
+    const headers = { "Content-Type": "application/json", Accept: "application/json" };
+    if (bearer) headers.Authorization = `Bearer ${bearer}`;
+    else headers["X-CSRFToken"] = csrf;
+    const response = await timed(URLS.events, {
+      method: "POST",
+      credentials: "same-origin",
+      headers,
+      body: JSON.stringify({ sent_at: new Date().toISOString(), events: batch }),
+    });
+    if (bearer && response.status === 401 && !retried) {
+      // The token ended (signed out elsewhere, revoked): forget it and try the session.
+      token = null;
+      localStorage.removeItem(TOKEN_KEY);
+      return post(batch, true);
+    }
+    return response;
+  }
+
   async function flush() {
     if (sending) { again = true; showSync(); return; }
     if (!queue.length) { showSync(); return; }
@@ -84,12 +132,7 @@
     try {
       while (queue.length) {
         const batch = queue.slice(0, BATCH);
-        const response = await timed(URLS.events, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-          body: JSON.stringify({ sent_at: new Date().toISOString(), events: batch }),
-        });
+        const response = await post(batch);
         if (response.status === 401 || response.status === 403 || response.redirected) {
           signInNeeded = true;
           break;
