@@ -45,8 +45,9 @@ from .event_service import (
     EventInput,
     Refused,
     call_of,
+    check_may_record,
     local,
-    payload_for_log,
+    new_event,
     replayed,
     verify,
 )
@@ -157,35 +158,10 @@ class _Batch:
         visit = self.visits.get(key)
         if visit is None or visit.organisation_id != worker.organisation_id:
             raise EventError(NOT_ON_ROTA)
-        received_at = check.received_at or timezone.now()
-        timing = evv.event_time(
-            device_at=data.device_at, received_at=received_at, sent_at=check.sent_at
-        )
-        event = VisitEvent(
-            organisation_id=worker.organisation_id,
-            idempotency_key=data.key,
-            visit=visit,
-            worker=worker,
-            kind=data.kind,
-            device_at=data.device_at,
-            sent_at=check.sent_at,
-            received_at=received_at,
-            occurred_at=timing.occurred_at,
-            skew_seconds=int(timing.skew.total_seconds()),
-            latitude=data.latitude,
-            longitude=data.longitude,
-            accuracy_metres=data.accuracy_metres,
-            method=data.method if data.method in evv.METHODS else "",
-            payload=payload_for_log(data),
-            outcome=VisitEvent.Outcome.ACCEPTED,
-        )
+        event, timing = new_event(worker, visit.pk, data, check.sent_at, check.received_at)
+        event.visit = visit
         try:
-            if timing.refused:
-                raise Refused(timing.refused)
-            if (key, worker.pk) not in self.rota:
-                raise Refused(NOT_ON_ROTA + " The office has been told.")
-            if visit.status == Visit.Status.CANCELLED:
-                raise Refused("This visit was cancelled: nothing can be recorded against it.")
+            check_may_record(timing, visit, on_rota=(key, worker.pk) in self.rota)
             if data.kind == Kind.CHECK_IN:
                 self._check_in(event, visit, worker, data)
             else:

@@ -142,26 +142,7 @@ def event_service(handler):
 
     def record(worker, visit, data, sent_at, received_at):
         visit_id = getattr(visit, "pk", visit)
-        received_at = received_at or timezone.now()
-        timing = evv.event_time(device_at=data.device_at, received_at=received_at, sent_at=sent_at)
-        event = VisitEvent(
-            organisation_id=worker.organisation_id,
-            idempotency_key=data.key,
-            visit_id=visit_id,
-            worker=worker,
-            kind=data.kind,
-            device_at=data.device_at,
-            sent_at=sent_at,
-            received_at=received_at,
-            occurred_at=timing.occurred_at,
-            skew_seconds=int(timing.skew.total_seconds()),
-            latitude=data.latitude,
-            longitude=data.longitude,
-            accuracy_metres=data.accuracy_metres,
-            method=data.method if data.method in evv.METHODS else "",
-            payload=payload_for_log(data),
-            outcome=VisitEvent.Outcome.ACCEPTED,
-        )
+        event, timing = new_event(worker, visit_id, data, sent_at, received_at)
         try:
             with transaction.atomic():
                 locked = _lock(visit_id, worker)
@@ -171,12 +152,7 @@ def event_service(handler):
                         return replayed(existing, worker)
                     raise EventError(NOT_ON_ROTA)
                 event.visit = locked
-                if timing.refused:
-                    raise Refused(timing.refused)
-                if not locked.on_rota:
-                    raise Refused(NOT_ON_ROTA + " The office has been told.")
-                if locked.status == Visit.Status.CANCELLED:
-                    raise Refused("This visit was cancelled: nothing can be recorded against it.")
+                check_may_record(timing, locked, on_rota=locked.on_rota)
                 handler(event, locked, worker, data)
                 if event._state.adding:
                     event.save(force_insert=True)
@@ -194,6 +170,43 @@ def event_service(handler):
     service.__name__ = handler.__name__.lstrip("_")
     service.__doc__ = handler.__doc__
     return service
+
+
+def new_event(worker, visit_id, data: EventInput, sent_at, received_at):
+    """The event ``worker``'s phone sent for ``visit_id``, accepted until refused, and
+    its time on the server's clock (:func:`homecare.domain.evv.event_time`)."""
+    received_at = received_at or timezone.now()
+    timing = evv.event_time(device_at=data.device_at, received_at=received_at, sent_at=sent_at)
+    event = VisitEvent(
+        organisation_id=worker.organisation_id,
+        idempotency_key=data.key,
+        visit_id=visit_id,
+        worker=worker,
+        kind=data.kind,
+        device_at=data.device_at,
+        sent_at=sent_at,
+        received_at=received_at,
+        occurred_at=timing.occurred_at,
+        skew_seconds=int(timing.skew.total_seconds()),
+        latitude=data.latitude,
+        longitude=data.longitude,
+        accuracy_metres=data.accuracy_metres,
+        method=data.method if data.method in evv.METHODS else "",
+        payload=payload_for_log(data),
+        outcome=VisitEvent.Outcome.ACCEPTED,
+    )
+    return event, timing
+
+
+def check_may_record(timing, visit: Visit, *, on_rota: bool) -> None:
+    """:class:`Refused` when nothing may be recorded for ``visit`` by this event: a
+    time in the future, a visit not on the worker's rota, a cancelled visit."""
+    if timing.refused:
+        raise Refused(timing.refused)
+    if not on_rota:
+        raise Refused(NOT_ON_ROTA + " The office has been told.")
+    if visit.status == Visit.Status.CANCELLED:
+        raise Refused("This visit was cancelled: nothing can be recorded against it.")
 
 
 def payload_for_log(data: EventInput) -> dict:
