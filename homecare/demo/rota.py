@@ -26,7 +26,7 @@ ROTATE = 4
 DAY_LIMIT_MINUTES = 10 * 60
 
 
-@dataclass
+@dataclass(eq=False)
 class RotaWorker:
     id: object
     provider_id: object
@@ -64,6 +64,10 @@ class RotaVisit:
     preferred_gender: str  # "none", "female" or "male"
     window: int = 30
     regulars: tuple = ()
+    #: The team members who do this visit on a normal week (``staffing.Teams.planned``).
+    planned: tuple = ()
+    #: When they start it on a normal week (inside the window; None: on time).
+    planned_start: int | None = None
 
 
 @dataclass
@@ -97,19 +101,29 @@ def assign(
     done: Counter = Counter()  # (worker id, person id) -> visits so far
     pairs: list[tuple[object, object]] = []
     for provider_id, day_index in sorted(days, key=lambda k: (str(k[0]), k[1])):
-        todays = sorted(days[(provider_id, day_index)], key=lambda v: (v.start, str(v.id)))
+        todays = sorted(days[(provider_id, day_index)], key=lambda v: (_first(v), str(v.id)))
         weekday = todays[0].weekday
         team = [w for w in by_provider.get(provider_id, []) if w.windows.get(weekday)]
         states = {w.id: _State(w.latitude, w.longitude) for w in team}
         on = {w.id: w for w in team}
+        booked: dict = defaultdict(list)  # worker id -> their planned visits of the day
+        for visit in todays:
+            for worker_id in visit.planned:
+                booked[worker_id].append(visit)
         for visit in todays:
             if rng.random() < leave_open:
                 continue
-            regulars = [on[r] for r in visit.regulars if r in on]
-            chosen = _best(visit, regulars, states, seen, done)
+            planned = [on[r] for r in visit.planned if r in on]
+            chosen = _best(visit, planned, states, seen, done, first=visit.planned_start)
             if len(chosen) < visit.workers_required:
                 taken = {w.id for w, _, _ in chosen}
-                others = [w for w in team if w.id not in taken]
+                regulars = [on[r] for r in visit.regulars if r in on and r not in taken]
+                regulars = [w for w in regulars if _clear(visit, w, booked)]
+                chosen += _best(visit, regulars, states, seen, done)
+                chosen = chosen[: visit.workers_required]
+            if len(chosen) < visit.workers_required:
+                taken = {w.id for w, _, _ in chosen}
+                others = [w for w in team if w.id not in taken and _clear(visit, w, booked)]
                 chosen += _best(visit, others, states, seen)
                 chosen = chosen[: visit.workers_required]
             if len(chosen) < visit.workers_required:
@@ -128,12 +142,32 @@ def assign(
     return pairs
 
 
-def _best(visit: RotaVisit, team, states, seen, done=None) -> list:
+def _first(visit: RotaVisit) -> int:
+    return visit.start if visit.planned_start is None else visit.planned_start
+
+
+def _clear(visit: RotaVisit, worker: RotaWorker, booked) -> bool:
+    """``worker`` can take ``visit`` (not one of their planned visits) and still get to
+    the planned visits of their day after it in time."""
+    ends = visit.start + visit.window + visit.minutes
+    for other in booked.get(worker.id, ()):
+        begins = _first(other)
+        if other is visit or begins + other.minutes <= visit.start - visit.window:
+            continue
+        km = distance_km(visit.latitude, visit.longitude, other.latitude, other.longitude)
+        if ends + travel_minutes(worker.drives, km) > begins:
+            return False
+    return True
+
+
+def _best(visit: RotaVisit, team, states, seen, done=None, first=None) -> list:
     """The best ``visit.workers_required`` of ``team`` as (worker, travel, start). With
     ``done`` (visits so far per worker and person) the person's regular team takes
-    turns, so that every member knows them."""
+    turns, so that every member knows them. A visit starts on time, or at ``first``
+    (the planned workers' usual start inside its window), or later within its window."""
     scored = []
     latest = visit.start + visit.window
+    first = visit.start if first is None else first
     for worker in team:
         if visit.preferred_gender != "none" and worker.gender != visit.preferred_gender:
             continue
@@ -143,18 +177,18 @@ def _best(visit: RotaVisit, team, states, seen, done=None) -> list:
         if state.minutes + visit.minutes > DAY_LIMIT_MINUTES:
             continue
         if state.free_at is None:
-            travel, begins = 0, visit.start
+            travel, begins = 0, first
         else:
             if state.free_at > latest:
                 continue
             km = distance_km(state.latitude, state.longitude, visit.latitude, visit.longitude)
             travel = travel_minutes(worker.drives, km)
-            begins = max(visit.start, state.free_at + travel)
+            begins = max(first, state.free_at + travel)
             if begins > latest:
                 continue
-        if not worker.available(visit.weekday, visit.start, visit.start + visit.minutes):
+        if not worker.available(visit.weekday, begins, begins + visit.minutes):
             continue
-        score = travel + (begins - visit.start) / 2 + state.minutes / 60
+        score = travel + abs(begins - visit.start) / 2 + state.minutes / 60
         if worker.id in visit.regulars:
             score -= 20
         if done is not None:

@@ -294,6 +294,10 @@ class _Builder:
                 )
             if p.cover_peaks:
                 staffing.top_up(self, p, bases, count)
+        # Each person's regular team and the week they work; contracts for those hours.
+        workers = [rostering.worker_for_rota(w) for w in self.workers]
+        self.teams = rostering.regular_workers(self.people, workers, rules=self.spec.rulebook)
+        staffing.fit_contracts(self.workers, self.teams)
 
     # -- saving ------------------------------------------------------------------------
     def _save(self) -> None:
@@ -408,7 +412,6 @@ class _Builder:
 
     def _rota(self) -> None:
         workers = [rostering.worker_for_rota(w) for w in self.workers]
-        regulars = rostering.regular_workers(self.people, workers, rules=self.spec.rulebook)
         visits = [
             rostering.visit_for_rota(
                 visit_id,
@@ -416,7 +419,7 @@ class _Builder:
                 entry,
                 occ,
                 skills=frozenset(entry.line.skills),
-                regulars=regulars,
+                regulars=self.teams,
                 today=self.today,
             )
             for visit_id, plan, entry, occ in self.near_visits
