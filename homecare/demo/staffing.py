@@ -33,11 +33,14 @@ from .rota import travel_minutes
 NEAREST = 60
 #: How many times as many are considered when none of them can do the whole week.
 WIDER = 3
+#: Minutes kept free either side of the visits of a person with one regular worker, so
+#: that the day's rota can move them about and still keep that worker.
+PAD = 15
 #: How many nearby workers are asked to join a team beyond those its visits need.
-FILL_TRIES = 12
+FILL_TRIES = 20
 #: Most minutes of regular visits in a worker's day (the rest of a shift goes on
 #: travel, rest and covering for others).
-DAY_CARE_MINUTES = 8 * 60
+DAY_CARE_MINUTES = 7 * 60
 #: Most minutes of regular visits in a worker's week (with travel, about the 48 hours of
 #: the Working Time Regulations); their contract is then set to hold them.
 WEEK_CARE_MINUTES = 40 * 60
@@ -166,6 +169,12 @@ class _Week:
             return None
         shifts = w.windows[day]
         breaks = self._breaks(w, day)
+        # On shift and off their break at the ordered time: the window is for the
+        # journeys between visits, not to squeeze a visit in beside a break.
+        if not any(x <= a and b <= y for x, y in shifts):
+            return None
+        if any(x < b and a < y for x, y in breaks):
+            return None
         lo, hi = a - window - 60, b + window + 60
         gaps = [
             (c, d, _travel(w, distance_km(lat, lon, clat, clon)))
@@ -246,6 +255,9 @@ def regular_teams(people, workers, *, target: int, most: int) -> Teams:
                         week.take(w, line, lat, lon, start)
             else:
                 team, doers, starts = wide
+        if len(team) == 1:
+            # One worker for all their visits: leave them room either side of each.
+            _pad(lines, doers, starts, lat, lon, week)
         out.team[person.id] = team
         for line, who, start in zip(lines, doers, starts, strict=True):
             out.planned[(person.id, line[0], line[1])] = tuple(w.id for w in who)
@@ -269,6 +281,14 @@ def _gaps(lines, doers) -> int:
         for w in who:
             days[w].add(line[0])
     return missing + sum(len(d) == 1 for d in days.values())
+
+
+def _pad(lines, doers, starts, lat, lon, week) -> None:
+    for line, who, start in zip(lines, doers, starts, strict=True):
+        for w in who:
+            mine = week.visits[(w, line[0])]
+            mine.remove((start, start + line[2] - line[1], lat, lon))
+            mine.append((start - PAD, start + line[2] - line[1] + PAD, lat, lon))
 
 
 def _undo(lines, doers, starts, lat, lon, week) -> None:
@@ -425,22 +445,23 @@ def _fill(team, size, near, lines, doers, starts, lat, lon, week) -> None:
         if any(m is w for m in team):
             continue
         tried += 1
-        moved = []
+        moved = []  # (line index, the member who gave it)
         for i, who in enumerate(doers):
             line = lines[i]
-            if not who or line[3] > 1 or any(lines[j][0] == line[0] for j, _, _ in moved):
+            if not who or w in who or any(lines[j][0] == line[0] for j, _, _ in moved):
                 continue
-            giver = who[0]
-            if not _gives(giver, i, lines, doers):
+            giver = next((m for m in who if _gives(m, i, lines, doers)), None)
+            if giver is None:
                 continue
             week.drop(giver, line, lat, lon, starts[i])
-            start = week.fits(w, line, lat, lon)
+            start = week.fits(w, line, lat, lon, at=starts[i] if line[3] > 1 else None)
             if start is None:
                 week.take(giver, line, lat, lon, starts[i])
                 continue
             week.take(w, line, lat, lon, start)
+            who[who.index(giver)] = w
             moved.append((i, giver, starts[i]))
-            who[0], starts[i] = w, start
+            starts[i] = start
             if len(moved) == 2:
                 break
         if len(moved) == 2:
@@ -449,7 +470,8 @@ def _fill(team, size, near, lines, doers, starts, lat, lon, week) -> None:
         for i, giver, start in moved:  # only one: give it back
             week.drop(w, lines[i], lat, lon, starts[i])
             week.take(giver, lines[i], lat, lon, start)
-            doers[i][0], starts[i] = giver, start
+            doers[i][doers[i].index(w)] = giver
+            starts[i] = start
 
 
 def _days(w, lines, doers) -> set:
