@@ -7,7 +7,7 @@ from django.utils import timezone
 from homecare.domain.patterns import LONDON
 from homecare.packages.models import VisitAssignment
 
-from . import bulk, rota, staffing
+from . import bulk, rota, teams
 
 
 def worker_for_rota(plan) -> rota.RotaWorker:
@@ -24,13 +24,13 @@ def worker_for_rota(plan) -> rota.RotaWorker:
     )
 
 
-def regular_workers(people, workers: list[rota.RotaWorker], *, rules: str) -> staffing.Teams:
+def regular_workers(people, workers: list[rota.RotaWorker], *, rules: str) -> teams.Teams:
     """Each person's regular team (KENT-8.1 sizes from the world's rulebook): workers of
     their provider who suit them, live nearby and do their visits on a normal week."""
     from homecare.domain.rulebook import load_rulebook
 
     book = load_rulebook(rules)
-    return staffing.regular_teams(
+    return teams.regular_teams(
         people,
         workers,
         target=book.value("continuity.team_target"),
@@ -39,7 +39,7 @@ def regular_workers(people, workers: list[rota.RotaWorker], *, rules: str) -> st
 
 
 def visit_for_rota(
-    visit_id, plan, entry, occ, *, skills, regulars: staffing.Teams, today
+    visit_id, plan, entry, occ, *, skills, regulars: teams.Teams, today
 ) -> rota.RotaVisit:
     local = timezone.localtime(occ.start, LONDON)
     person = plan.individual

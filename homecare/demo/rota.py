@@ -1,15 +1,16 @@
-"""A simple first rota for the demo: nearest free worker, with continuity.
+"""A simple first rota for the demo: the normal week, then nearest free worker.
 
 Plain data in, plain data out. For each provider and day, visits are taken
-in order of start time; each goes to the worker (two for a double-handed
-visit, or none) who is available then, holds the skills, suits the person's
-preference of worker gender, can get there within the visit's window from
-the previous visit, and scores best on travel, lateness, being one of the
-person's regular workers and having seen the person already; the person's
-regular team is asked first, as a coordinator does, and anyone else only when
-none of them can go. A small share
-is left open on purpose, so that the coordinator has work to do. This is
-not the rostering optimizer.
+in order of their start; each goes to the workers planned for it on a normal
+week (``teams.regular_teams``: the person's regular team, at the planned start
+inside the visit's window) when they can go, else to the best of the person's
+other regular workers, else to anyone (two for a double-handed visit, or none):
+available then, holding the skills, suiting the person's preference of worker
+gender, able to get there within the visit's window from the previous visit
+and still make their own planned visits after it, scoring best on travel,
+lateness, being one of the person's regular workers and having seen the person
+already. A small share is left open on purpose, so that the coordinator has
+work to do. This is not the rostering optimizer.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class RotaVisit:
     preferred_gender: str  # "none", "female" or "male"
     window: int = 30
     regulars: tuple = ()
-    #: The team members who do this visit on a normal week (``staffing.Teams.planned``).
+    #: The team members who do this visit on a normal week (``teams.Teams.planned``).
     planned: tuple = ()
     #: When they start it on a normal week (inside the window; None: on time).
     planned_start: int | None = None
@@ -118,13 +119,12 @@ def assign(
             if len(chosen) < visit.workers_required:
                 taken = {w.id for w, _, _ in chosen}
                 regulars = [on[r] for r in visit.regulars if r in on and r not in taken]
-                regulars = [w for w in regulars if _clear(visit, w, booked)]
-                chosen += _best(visit, regulars, states, seen, done)
+                chosen += _best(visit, regulars, states, seen, done, booked=booked)
                 chosen = chosen[: visit.workers_required]
             if len(chosen) < visit.workers_required:
                 taken = {w.id for w, _, _ in chosen}
-                others = [w for w in team if w.id not in taken and _clear(visit, w, booked)]
-                chosen += _best(visit, others, states, seen)
+                others = [w for w in team if w.id not in taken]
+                chosen += _best(visit, others, states, seen, booked=booked)
                 chosen = chosen[: visit.workers_required]
             if len(chosen) < visit.workers_required:
                 continue
@@ -146,25 +146,25 @@ def _first(visit: RotaVisit) -> int:
     return visit.start if visit.planned_start is None else visit.planned_start
 
 
-def _clear(visit: RotaVisit, worker: RotaWorker, booked) -> bool:
-    """``worker`` can take ``visit`` (not one of their planned visits) and still get to
-    the planned visits of their day after it in time."""
-    ends = visit.start + visit.window + visit.minutes
+def _clear(visit: RotaVisit, worker: RotaWorker, ends: int, booked) -> bool:
+    """``worker``, taking ``visit`` (not one of their planned visits) until ``ends``,
+    still gets to the planned visits of their day after it within their windows."""
     for other in booked.get(worker.id, ()):
-        begins = _first(other)
-        if other is visit or begins + other.minutes <= visit.start - visit.window:
+        if other is visit or _first(other) + other.minutes <= visit.start - visit.window:
             continue
         km = distance_km(visit.latitude, visit.longitude, other.latitude, other.longitude)
-        if ends + travel_minutes(worker.drives, km) > begins:
+        if ends + travel_minutes(worker.drives, km) > other.start + other.window:
             return False
     return True
 
 
-def _best(visit: RotaVisit, team, states, seen, done=None, first=None) -> list:
+def _best(visit: RotaVisit, team, states, seen, done=None, first=None, booked=None) -> list:
     """The best ``visit.workers_required`` of ``team`` as (worker, travel, start). With
     ``done`` (visits so far per worker and person) the person's regular team takes
     turns, so that every member knows them. A visit starts on time, or at ``first``
-    (the planned workers' usual start inside its window), or later within its window."""
+    (the planned workers' usual start inside its window), or later within its window.
+    With ``booked`` (each worker's planned visits of the day) a worker it is not
+    planned for takes it only if they can still make their own planned visits."""
     scored = []
     latest = visit.start + visit.window
     first = visit.start if first is None else first
@@ -187,6 +187,8 @@ def _best(visit: RotaVisit, team, states, seen, done=None, first=None) -> list:
             if begins > latest:
                 continue
         if not worker.available(visit.weekday, begins, begins + visit.minutes):
+            continue
+        if booked is not None and not _clear(visit, worker, begins + visit.minutes, booked):
             continue
         score = travel + abs(begins - visit.start) / 2 + state.minutes / 60
         if worker.id in visit.regulars:

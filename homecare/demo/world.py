@@ -24,7 +24,18 @@ from homecare.people.models import Contact, Individual
 from homecare.workforce.models import Availability, CareWorker, Skill
 
 from . import billing as demo_billing
-from . import bulk, journey, logins, monitoring, plans, population, rostering, schedule, staffing
+from . import (
+    bulk,
+    journey,
+    logins,
+    monitoring,
+    plans,
+    population,
+    rostering,
+    schedule,
+    staffing,
+    teams,
+)
 from . import visits as visit_records
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
@@ -90,6 +101,7 @@ class _Builder:
         self.visit_total = 0
         self.near_total = 0
         self.rostered = 0
+        self.teams = teams.Teams()
 
     # -- organisations -----------------------------------------------------------------
     def run(self) -> None:
@@ -297,7 +309,7 @@ class _Builder:
         # Each person's regular team and the week they work; contracts for those hours.
         workers = [rostering.worker_for_rota(w) for w in self.workers]
         self.teams = rostering.regular_workers(self.people, workers, rules=self.spec.rulebook)
-        staffing.fit_contracts(self.workers, self.teams)
+        teams.fit_contracts(self.workers, self.teams)
 
     # -- saving ------------------------------------------------------------------------
     def _save(self) -> None:
