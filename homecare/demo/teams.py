@@ -87,6 +87,7 @@ class _Week:
         self.day_minutes: Counter = Counter()  # (worker, weekday)
         self.week_minutes: Counter = Counter()  # worker
         self.breaks: dict = {}  # (worker, weekday) -> [(start, end)]
+        self.open: dict = {}  # (worker, weekday, start, minutes, window) -> starts to try
 
     def _breaks(self, w, day):
         key = (w, day)
@@ -109,13 +110,10 @@ class _Week:
             return None
         if self.week_minutes[w] + extra_week + minutes > WEEK_CARE_MINUTES:
             return None
-        shifts = w.windows[day]
-        breaks = self._breaks(w, day)
-        # On shift and off their break at the ordered time: the window is for the
-        # journeys between visits, not to squeeze a visit in beside a break.
-        if not any(x <= a and b <= y for x, y in shifts):
-            return None
-        if any(x < b and a < y for x, y in breaks):
+        opens = self._opens(w, day, a, minutes, window)
+        if at is not None:
+            opens = (at,) if at in opens else ()
+        if not opens:
             return None
         lo, hi = a - window - 60, b + window + 60
         gaps = [
@@ -123,15 +121,29 @@ class _Week:
             for c, d, clat, clon in self.visits[key]
             if c < hi and lo < d
         ]
-        for start in (at,) if at is not None else _starts(a, window):
+        for start in opens:
             end = start + minutes
-            if not any(x <= start and end <= y for x, y in shifts):
-                continue
-            if any(x < end and start < y for x, y in breaks):
-                continue
             if all(d + g <= start or end + g <= c for c, d, g in gaps):
                 return start
         return None
+
+    def _opens(self, w, day, a, minutes, window) -> tuple[int, ...]:
+        """The starts to try (nearest the ordered time ``a`` first) at which ``w`` is on
+        shift and off their break for the whole visit; none unless they are at ``a``
+        itself (the window is for the journeys between visits, not to squeeze a visit
+        in beside a break or the end of a shift)."""
+        key = (w, day, a, minutes, window)
+        if key not in self.open:
+            shifts, breaks = w.windows[day], self._breaks(w, day)
+
+            def free(start):
+                end = start + minutes
+                return any(x <= start and end <= y for x, y in shifts) and not any(
+                    x < end and start < y for x, y in breaks
+                )
+
+            self.open[key] = tuple(s for s in _starts(a, window) if free(s)) if free(a) else ()
+        return self.open[key]
 
     def take(self, w, line, lat, lon, start) -> None:
         minutes = line[2] - line[1]
