@@ -7,7 +7,7 @@ from django.utils import timezone
 from homecare.domain.patterns import LONDON
 from homecare.packages.models import VisitAssignment
 
-from . import bulk, rota, staffing
+from . import bulk, rota, teams
 
 
 def worker_for_rota(plan) -> rota.RotaWorker:
@@ -24,13 +24,13 @@ def worker_for_rota(plan) -> rota.RotaWorker:
     )
 
 
-def regular_workers(people, workers: list[rota.RotaWorker], *, rules: str) -> dict:
+def regular_workers(people, workers: list[rota.RotaWorker], *, rules: str) -> teams.Teams:
     """Each person's regular team (KENT-8.1 sizes from the world's rulebook): workers of
-    their provider who suit them, live nearby and work at the times of their visits."""
+    their provider who suit them, live nearby and do their visits on a normal week."""
     from homecare.domain.rulebook import load_rulebook
 
     book = load_rulebook(rules)
-    return staffing.regular_teams(
+    return teams.regular_teams(
         people,
         workers,
         target=book.value("continuity.team_target"),
@@ -38,9 +38,12 @@ def regular_workers(people, workers: list[rota.RotaWorker], *, rules: str) -> di
     )
 
 
-def visit_for_rota(visit_id, plan, entry, occ, *, skills, regulars, today) -> rota.RotaVisit:
+def visit_for_rota(
+    visit_id, plan, entry, occ, *, skills, regulars: teams.Teams, today
+) -> rota.RotaVisit:
     local = timezone.localtime(occ.start, LONDON)
     person = plan.individual
+    key = (person.id, entry.line.weekday, _minute(entry.line.start_time))
     return rota.RotaVisit(
         id=visit_id,
         provider_id=plan.package.organisation_id,
@@ -55,8 +58,14 @@ def visit_for_rota(visit_id, plan, entry, occ, *, skills, regulars, today) -> ro
         latitude=float(person.latitude),
         longitude=float(person.longitude),
         preferred_gender=person.preferred_worker_gender,
-        regulars=regulars.get(person.id, ()),
+        regulars=regulars.team.get(person.id, ()),
+        planned=regulars.planned.get(key, ()),
+        planned_start=regulars.starts.get(key),
     )
+
+
+def _minute(t) -> int:
+    return t.hour * 60 + t.minute
 
 
 def save_rota(visits, workers, *, rng, leave_open: float) -> int:

@@ -1,15 +1,16 @@
-"""A simple first rota for the demo: nearest free worker, with continuity.
+"""A simple first rota for the demo: the normal week, then nearest free worker.
 
 Plain data in, plain data out. For each provider and day, visits are taken
-in order of start time; each goes to the worker (two for a double-handed
-visit, or none) who is available then, holds the skills, suits the person's
-preference of worker gender, can get there within the visit's window from
-the previous visit, and scores best on travel, lateness, being one of the
-person's regular workers and having seen the person already; the person's
-regular team is asked first, as a coordinator does, and anyone else only when
-none of them can go. A small share
-is left open on purpose, so that the coordinator has work to do. This is
-not the rostering optimizer.
+in order of their start; each goes to the workers planned for it on a normal
+week (``teams.regular_teams``: the person's regular team, at the planned start
+inside the visit's window) when they can go, else to the best of the person's
+other regular workers, else to anyone (two for a double-handed visit, or none):
+available then, holding the skills, suiting the person's preference of worker
+gender, able to get there within the visit's window from the previous visit
+and still make their own planned visits after it, scoring best on travel,
+lateness, being one of the person's regular workers and having seen the person
+already. A small share is left open on purpose, so that the coordinator has
+work to do. This is not the rostering optimizer.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ ROTATE = 4
 DAY_LIMIT_MINUTES = 10 * 60
 
 
-@dataclass
+@dataclass(eq=False)
 class RotaWorker:
     id: object
     provider_id: object
@@ -64,6 +65,10 @@ class RotaVisit:
     preferred_gender: str  # "none", "female" or "male"
     window: int = 30
     regulars: tuple = ()
+    #: The team members who do this visit on a normal week (``teams.Teams.planned``).
+    planned: tuple = ()
+    #: When they start it on a normal week (inside the window; None: on time).
+    planned_start: int | None = None
 
 
 @dataclass
@@ -97,20 +102,29 @@ def assign(
     done: Counter = Counter()  # (worker id, person id) -> visits so far
     pairs: list[tuple[object, object]] = []
     for provider_id, day_index in sorted(days, key=lambda k: (str(k[0]), k[1])):
-        todays = sorted(days[(provider_id, day_index)], key=lambda v: (v.start, str(v.id)))
+        todays = sorted(days[(provider_id, day_index)], key=lambda v: (_first(v), str(v.id)))
         weekday = todays[0].weekday
         team = [w for w in by_provider.get(provider_id, []) if w.windows.get(weekday)]
         states = {w.id: _State(w.latitude, w.longitude) for w in team}
         on = {w.id: w for w in team}
+        booked: dict = defaultdict(list)  # worker id -> their planned visits of the day
+        for visit in todays:
+            for worker_id in visit.planned:
+                booked[worker_id].append(visit)
         for visit in todays:
             if rng.random() < leave_open:
                 continue
-            regulars = [on[r] for r in visit.regulars if r in on]
-            chosen = _best(visit, regulars, states, seen, done)
+            planned = [on[r] for r in visit.planned if r in on]
+            chosen = _best(visit, planned, states, seen, done, first=visit.planned_start)
+            if len(chosen) < visit.workers_required:
+                taken = {w.id for w, _, _ in chosen}
+                regulars = [on[r] for r in visit.regulars if r in on and r not in taken]
+                chosen += _best(visit, regulars, states, seen, done, booked=booked)
+                chosen = chosen[: visit.workers_required]
             if len(chosen) < visit.workers_required:
                 taken = {w.id for w, _, _ in chosen}
                 others = [w for w in team if w.id not in taken]
-                chosen += _best(visit, others, states, seen)
+                chosen += _best(visit, others, states, seen, booked=booked)
                 chosen = chosen[: visit.workers_required]
             if len(chosen) < visit.workers_required:
                 continue
@@ -128,12 +142,32 @@ def assign(
     return pairs
 
 
-def _best(visit: RotaVisit, team, states, seen, done=None) -> list:
+def _first(visit: RotaVisit) -> int:
+    return visit.start if visit.planned_start is None else visit.planned_start
+
+
+def _clear(visit: RotaVisit, worker: RotaWorker, ends: int, booked) -> bool:
+    """``worker``, taking ``visit`` (not one of their planned visits) until ``ends``,
+    still gets to the planned visits of their day after it within their windows."""
+    for other in booked.get(worker.id, ()):
+        if other is visit or _first(other) + other.minutes <= visit.start - visit.window:
+            continue
+        km = distance_km(visit.latitude, visit.longitude, other.latitude, other.longitude)
+        if ends + travel_minutes(worker.drives, km) > other.start + other.window:
+            return False
+    return True
+
+
+def _best(visit: RotaVisit, team, states, seen, done=None, first=None, booked=None) -> list:
     """The best ``visit.workers_required`` of ``team`` as (worker, travel, start). With
     ``done`` (visits so far per worker and person) the person's regular team takes
-    turns, so that every member knows them."""
+    turns, so that every member knows them. A visit starts on time, or at ``first``
+    (the planned workers' usual start inside its window), or later within its window.
+    With ``booked`` (each worker's planned visits of the day) a worker it is not
+    planned for takes it only if they can still make their own planned visits."""
     scored = []
     latest = visit.start + visit.window
+    first = visit.start if first is None else first
     for worker in team:
         if visit.preferred_gender != "none" and worker.gender != visit.preferred_gender:
             continue
@@ -143,18 +177,20 @@ def _best(visit: RotaVisit, team, states, seen, done=None) -> list:
         if state.minutes + visit.minutes > DAY_LIMIT_MINUTES:
             continue
         if state.free_at is None:
-            travel, begins = 0, visit.start
+            travel, begins = 0, first
         else:
             if state.free_at > latest:
                 continue
             km = distance_km(state.latitude, state.longitude, visit.latitude, visit.longitude)
             travel = travel_minutes(worker.drives, km)
-            begins = max(visit.start, state.free_at + travel)
+            begins = max(first, state.free_at + travel)
             if begins > latest:
                 continue
-        if not worker.available(visit.weekday, visit.start, visit.start + visit.minutes):
+        if not worker.available(visit.weekday, begins, begins + visit.minutes):
             continue
-        score = travel + (begins - visit.start) / 2 + state.minutes / 60
+        if booked is not None and not _clear(visit, worker, begins + visit.minutes, booked):
+            continue
+        score = travel + abs(begins - visit.start) / 2 + state.minutes / 60
         if worker.id in visit.regulars:
             score -= 20
         if done is not None:

@@ -24,7 +24,18 @@ from homecare.people.models import Contact, Individual
 from homecare.workforce.models import Availability, CareWorker, Skill
 
 from . import billing as demo_billing
-from . import bulk, journey, logins, monitoring, plans, population, rostering, schedule, staffing
+from . import (
+    bulk,
+    journey,
+    logins,
+    monitoring,
+    plans,
+    population,
+    rostering,
+    schedule,
+    staffing,
+    teams,
+)
 from . import visits as visit_records
 from .needs import SKILLS
 from .specs import SPECS, ProviderSpec, WorldSpec
@@ -90,6 +101,7 @@ class _Builder:
         self.visit_total = 0
         self.near_total = 0
         self.rostered = 0
+        self.teams = teams.Teams()
 
     # -- organisations -----------------------------------------------------------------
     def run(self) -> None:
@@ -294,6 +306,10 @@ class _Builder:
                 )
             if p.cover_peaks:
                 staffing.top_up(self, p, bases, count)
+        # Each person's regular team and the week they work; contracts for those hours.
+        workers = [rostering.worker_for_rota(w) for w in self.workers]
+        self.teams = rostering.regular_workers(self.people, workers, rules=self.spec.rulebook)
+        teams.fit_contracts(self.workers, self.teams)
 
     # -- saving ------------------------------------------------------------------------
     def _save(self) -> None:
@@ -408,7 +424,6 @@ class _Builder:
 
     def _rota(self) -> None:
         workers = [rostering.worker_for_rota(w) for w in self.workers]
-        regulars = rostering.regular_workers(self.people, workers, rules=self.spec.rulebook)
         visits = [
             rostering.visit_for_rota(
                 visit_id,
@@ -416,7 +431,7 @@ class _Builder:
                 entry,
                 occ,
                 skills=frozenset(entry.line.skills),
-                regulars=regulars,
+                regulars=self.teams,
                 today=self.today,
             )
             for visit_id, plan, entry, occ in self.near_visits
