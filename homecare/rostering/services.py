@@ -108,6 +108,31 @@ def rota_accept(*, by, run: RotaRun) -> int:
 
 
 @transaction.atomic
+def rota_runs_outdate(*, visit_ids) -> int:
+    """Care changed under proposals waiting for review: a change to the care or a
+    hospital stay moved, added or cancelled ``visit_ids`` (the journey app's
+    ``visits_moved``). Each proposal ready to review for a day those visits are
+    on records them (``report["outdated_by"]``), so the coordinator reads, before
+    accepting, that those visits are left as they are now and that running again
+    plans them. Returns how many proposals were marked."""
+    days: dict = {}
+    for pk, organisation_id, day in Visit.objects.filter(pk__in=list(visit_ids)).values_list(
+        "pk", "organisation_id", "date"
+    ):
+        days.setdefault((organisation_id, day), set()).add(str(pk))
+    marked = 0
+    for (organisation_id, day), moved in days.items():
+        runs = RotaRun.objects.select_for_update().filter(
+            organisation_id=organisation_id, date=day, status=RotaRun.Status.DONE
+        )
+        for run in runs:
+            outdated = sorted(set(run.report.get("outdated_by", [])) | moved)
+            RotaRun.objects.filter(pk=run.pk).update(report={**run.report, "outdated_by": outdated})
+            marked += 1
+    return marked
+
+
+@transaction.atomic
 def rota_discard(*, by, run: RotaRun) -> RotaRun:
     _office_of(by, run.organisation)
     claimed = RotaRun.objects.filter(

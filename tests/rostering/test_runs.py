@@ -121,3 +121,29 @@ def test_sick_worker_then_repair_moves_only_their_visits(rota, django_capture_on
             assert set(row["workers"]) == before[visit_id], visit_id
     services.rota_accept(by=rota["coordinator"], run=repair)
     assert not VisitAssignment.objects.filter(worker=busiest, visit__date=rota["tomorrow"]).exists()
+
+
+def test_a_proposal_says_when_care_changed_under_it(
+    rota, django_capture_on_commit_callbacks, login
+):
+    """A hospital stay or a change to care moves visits of a day with a proposal
+    waiting: the proposal says so before it is accepted, and accepting still
+    leaves the rota valid."""
+    from django.urls import reverse
+
+    from homecare.journey.models import HospitalStay
+    from homecare.journey.signals import visits_moved
+
+    run = _optimise(rota, django_capture_on_commit_callbacks)
+    harold = rota["visits"]["harold1000"]
+    visits_moved.send(sender=HospitalStay, stay=None, visit_ids=[str(harold.pk)])
+    run.refresh_from_db()
+    assert run.report["outdated_by"] == [str(harold.pk)]
+    html = login(rota["coordinator"]).get(reverse("rostering:run", kwargs={"pk": run.pk}))
+    assert "1 visit of this day changed since this proposal was made" in html.content.decode()
+    services.rota_accept(by=rota["coordinator"], run=run)
+    day = load_day(rota["provider"], rota["tomorrow"])
+    assert rules.conflicts(day, day.current()) == {}
+    # A decided proposal is not marked again.
+    visits_moved.send(sender=HospitalStay, stay=None, visit_ids=[str(harold.pk)])
+    assert services.rota_runs_outdate(visit_ids=[str(harold.pk)]) == 0
