@@ -2,7 +2,9 @@
 the clock stopped two minutes after nine so the phone's events are 'now'.
 
 ``send(who, kind, visit=..., **fields)`` records one event as that worker's phone
-would send it (a fresh idempotency key unless ``key`` is given).
+would send it (a fresh idempotency key unless ``key`` is given); ``lunch`` is a
+13:00 visit with no dose due, and ``check(worker, visit, kind, at)`` one
+check-in or check-out for a batch (``homecare.visits.arrivals``).
 """
 
 import uuid
@@ -15,7 +17,7 @@ from django.utils import timezone
 
 from homecare.accounts.models import Role
 from homecare.packages import services as package_services
-from homecare.visits import services
+from homecare.visits import arrivals, services
 from homecare.visits.models import Medication
 from tests import factories as f
 
@@ -130,3 +132,35 @@ def dose_payload(dose_medication, visit, hhmm, outcome="given", reason=""):
         "outcome": outcome,
         "reason": reason,
     }
+
+
+@pytest.fixture
+def lunch(ward):
+    """A 13:00 visit of the first worker with no dose due."""
+    package_services.pattern_entry_add(
+        by=ward["coordinator"],
+        package=ward["package"],
+        weekdays=[ward["visit"].date.weekday()],
+        start_time=time(13, 0),
+        end_time=time(13, 30),
+        tasks=["Lunch"],
+    )
+    day = ward["package"].visits.filter(date=ward["visit"].date)
+    visit = next(v for v in day if v.tasks == ["Lunch"])
+    package_services.visit_assign_workers(
+        by=ward["coordinator"], visit=visit, workers=[ward["care_worker"]]
+    )
+    return visit
+
+
+def check(worker, visit, kind, at, key=None):
+    data = services.EventInput(
+        key=key or str(uuid.uuid4()),
+        kind=kind,
+        device_at=at,
+        latitude=HOME[0],
+        longitude=HOME[1],
+        accuracy_metres=10,
+        method="gps",
+    )
+    return arrivals.Check(worker, str(getattr(visit, "pk", visit)), data, None, None)

@@ -19,7 +19,7 @@ from homecare.monitoring.models import CallWatch
 from homecare.monitoring.services import watch_build
 from homecare.visits import arrivals
 from homecare.visits.models import CallWorker
-from tests.visits.test_batched_checks import check, lunch  # noqa: F401 (fixture)
+from tests.visits.conftest import check
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -33,7 +33,7 @@ def deadlocks() -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_batch_rolled_back_by_a_deadlock_is_written_on_a_second_try(ward, lunch):  # noqa: F811
+def test_a_batch_rolled_back_by_a_deadlock_is_written_on_a_second_try(ward, lunch):
     evening = ward["evening"]
     for visit in (lunch, evening):
         watch_build(visit).save()

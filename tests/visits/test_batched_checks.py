@@ -3,52 +3,19 @@ is decided exactly as it would be alone, against what the ones before it in the
 batch changed, and the batch is written in one transaction."""
 
 import uuid
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
 
 from homecare.monitoring.models import CallWatch
 from homecare.notifications.models import Notification
-from homecare.packages import services as package_services
 from homecare.packages.models import Visit
 from homecare.visits import arrivals, services
 from homecare.visits.models import CallRecord, CallWorker, VisitEvent
-from tests.visits.conftest import HOME
+from tests.visits.conftest import check
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lunch(ward):
-    """A 13:00 visit of the first worker with no dose due."""
-    package_services.pattern_entry_add(
-        by=ward["coordinator"],
-        package=ward["package"],
-        weekdays=[ward["visit"].date.weekday()],
-        start_time=time(13, 0),
-        end_time=time(13, 30),
-        tasks=["Lunch"],
-    )
-    day = ward["package"].visits.filter(date=ward["visit"].date)
-    visit = next(v for v in day if v.tasks == ["Lunch"])
-    package_services.visit_assign_workers(
-        by=ward["coordinator"], visit=visit, workers=[ward["care_worker"]]
-    )
-    return visit
-
-
-def check(worker, visit, kind, at, key=None):
-    data = services.EventInput(
-        key=key or str(uuid.uuid4()),
-        kind=kind,
-        device_at=at,
-        latitude=HOME[0],
-        longitude=HOME[1],
-        accuracy_metres=10,
-        method="gps",
-    )
-    return arrivals.Check(worker, str(getattr(visit, "pk", visit)), data, None, None)
 
 
 def test_one_batch_checks_in_and_out_of_several_calls_each_in_order(ward, lunch):
