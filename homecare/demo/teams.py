@@ -25,6 +25,8 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from homecare.domain.rostering.travel import StraightLineTravel
+
 from .places import distance_km
 from .rota import travel_minutes
 from .staffing import visit_lines
@@ -48,9 +50,10 @@ WEEK_CARE_MINUTES = 40 * 60
 #: their paid time that visits take (the rest is travel).
 CONTRACT_HOURS = (16, 24, 30, 37.5, 42, 48)
 VISIT_SHARE = 0.85
-#: Road minutes per straight-line km, as the optimizer's travel has it (road factor
-#: 1.4 at 25 km/h), so that the planned week is one the optimizer can keep to.
-ROAD_MINUTES_PER_KM = 1.4 * 60 / 25
+#: Road minutes per straight-line km, as the optimizer's default travel has it (its
+#: road factor and speed), so that the planned week is one the optimizer can keep to.
+_TRAVEL = StraightLineTravel()
+ROAD_MINUTES_PER_KM = _TRAVEL.road_factor * 60 / _TRAVEL.speed_kmh
 #: Minutes between the start times tried for a visit, from its ordered time to the end
 #: of its window (the demo rota starts a visit on time or late within its window).
 STEP = 10
@@ -306,11 +309,7 @@ def _team(lines, lat, lon, near, size: int, week: _Week):
         _, w, takes, steal = best
         team.append(w)
         if steal is not None:
-            i, giver, start = steal
-            week.drop(giver, lines[i], lat, lon, starts[i])
-            doers[i][doers[i].index(giver)] = w
-            starts[i] = start
-            week.take(w, lines[i], lat, lon, start)
+            _hand_over(w, steal, lines, doers, starts, lat, lon, week)
         for i, start in takes:
             need[i] -= 1
             doers[i].append(w)
@@ -352,24 +351,12 @@ def _share_days(team, lines, doers, starts, lat, lon, week) -> None:
     if len({line[0] for line in lines}) < 2:
         return
     for w in team:
-        if len(_days(w, lines, doers)) != 1:
-            continue
         mine = _days(w, lines, doers)
-        for i, who in enumerate(doers):
-            line = lines[i]
-            if line[0] in mine or not who or w in who:
-                continue
-            giver = next((m for m in who if _gives(m, i, lines, doers)), None)
-            if giver is None:
-                continue
-            week.drop(giver, line, lat, lon, starts[i])
-            start = week.fits(w, line, lat, lon, at=starts[i] if line[3] > 1 else None)
-            if start is not None:
-                who[who.index(giver)] = w
-                starts[i] = start
-                week.take(w, line, lat, lon, start)
-                break
-            week.take(giver, line, lat, lon, starts[i])
+        if len(mine) != 1:
+            continue
+        steal = _steal(w, next(iter(mine)), lines, doers, starts, lat, lon, week)
+        if steal is not None:
+            _hand_over(w, steal, lines, doers, starts, lat, lon, week)
 
 
 def _steal(w, day, lines, doers, starts, lat, lon, week):
@@ -388,6 +375,15 @@ def _steal(w, day, lines, doers, starts, lat, lon, week):
         if start is not None:
             return i, giver, start
     return None
+
+
+def _hand_over(w, steal, lines, doers, starts, lat, lon, week) -> None:
+    """Give ``w`` the visit :func:`_steal` found, in place of the member who gave it."""
+    i, giver, start = steal
+    week.drop(giver, lines[i], lat, lon, starts[i])
+    doers[i][doers[i].index(giver)] = w
+    starts[i] = start
+    week.take(w, lines[i], lat, lon, start)
 
 
 def _fill(team, size, near, lines, doers, starts, lat, lon, week) -> None:
