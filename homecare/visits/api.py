@@ -80,7 +80,8 @@ def events(request):
         worker, refused = None, str(exc)
     # A batch (a queue replayed after a lost answer) looks its keys up at once;
     # an event sent alone finds out it is a replay when its key is refused.
-    known = services.events_recorded(_keys(body["events"])) if len(body["events"]) > 1 else {}
+    keys = _keys(body["events"]) if len(body["events"]) > 1 else []
+    known = services.events_recorded(keys) if keys else {}
     results: list = []
     checks: dict[int, arrivals.Check] = {}  # by place in results: written together
 
@@ -137,7 +138,15 @@ def _answer(key, event) -> dict:
 
 
 def _keys(events: list) -> list[str]:
-    return [e["key"] for e in events if isinstance(e, dict) and isinstance(e.get("key"), str)]
+    """The keys of the events other than check-ins and check-outs (a batch of those
+    looks its own keys up, with its visits locked)."""
+    return [
+        e["key"]
+        for e in events
+        if isinstance(e, dict)
+        and isinstance(e.get("key"), str)
+        and e.get("kind") not in arrivals.KINDS
+    ]
 
 
 def _when(value):

@@ -1,7 +1,8 @@
-"""The visits a batch of check-ins locks, read in one hand-built query.
+"""The visits a batch of check-ins locks, with the call monitor's watches, read in
+one hand-built query.
 
 The ORM builds the same query (``select_related`` of the package, contract,
-person and call, two ``Exists`` annotations, ``select_for_update``), but it
+person, call and watch, two ``Exists`` annotations, ``select_for_update``), but it
 compiles it again on every request: for a batch of eight visits that costs five
 times the query itself. This builds the SQL text once per process and IN-list
 length from the models' metadata, and makes the model instances with
