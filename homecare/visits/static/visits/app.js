@@ -130,7 +130,8 @@
     again = false;
     showSync(); // "Sending n…" until the server answers, not the last "All sent"
     try {
-      while (queue.length) {
+      // The phone may lose its signal between two batches: stop, the queue waits.
+      while (queue.length && navigator.onLine) {
         const batch = queue.slice(0, BATCH);
         const response = await post(batch);
         if (response.status === 401 || response.status === 403 || response.redirected) {
