@@ -33,6 +33,7 @@ from datetime import datetime
 from django.db import IntegrityError, OperationalError, connections, router, transaction
 from django.utils import timezone
 
+from homecare.core import rows
 from homecare.core.group_commit import GroupCommit
 from homecare.domain import evv
 from homecare.monitoring import services as monitoring
@@ -120,16 +121,13 @@ class _Batch:
         ids = {key for c in checks if (key := _visit_key(c.visit_id))}
         self.visits = lock_visits(ids)
         ids = list(self.visits)
-        self.rota = set(
-            VisitAssignment.objects.filter(visit_id__in=ids).values_list("visit_id", "worker_id")
-        )
+        self.rota = set(rows.select_values(VisitAssignment, ("visit", "worker"), "visit", ids))
         self.present = defaultdict(list)  # visit id -> CallWorker
         visit_of_call = {call.pk: pk for pk, v in self.visits.items() if (call := call_of(v))}
-        for worker in CallWorker.objects.filter(call_id__in=list(visit_of_call)).order_by("pk"):
+        for worker in rows.select(CallWorker, "call", visit_of_call):
             self.present[visit_of_call[worker.call_id]].append(worker)
         self.watches = {pk: v.call_watch for pk, v in self.visits.items()}
-        keys = [c.data.key for c in checks]
-        recorded = VisitEvent.objects.filter(idempotency_key__in=keys)
+        recorded = rows.select(VisitEvent, "idempotency_key", {c.data.key for c in checks})
         self.known = {e.idempotency_key: e for e in recorded}
         # What the batch writes, in the order it must be written.
         self.new: dict[type, list] = defaultdict(list)
@@ -318,12 +316,12 @@ class _Batch:
 
     def _write(self) -> None:
         for model in (CallRecord, CallWorker, *self.new.keys() - {CallRecord, CallWorker}):
-            if rows := self.new.get(model):
-                model.objects.bulk_create(rows)
+            if new := self.new.get(model):
+                rows.insert(new)
         for model, changed in self.changed.items():
-            rows = [obj for obj, _fields in changed.values()]
+            objs = [obj for obj, _fields in changed.values()]
             fields = sorted(set().union(*(f for _obj, f in changed.values())))
-            _update(model, rows, fields)
+            _update(model, objs, fields)
         history = defaultdict(list)
         for obj, model, kind, user_id, when, values in self.history:
             values["id"] = obj.pk
@@ -335,13 +333,13 @@ class _Batch:
                     **values,
                 )
             )
-        for model, rows in history.items():
-            model.objects.bulk_create(rows)
+        for objs in history.values():
+            rows.insert(objs, need_pk=False)
         if self.completed:
             Visit.objects.filter(pk__in=self.completed, status=Visit.Status.PLANNED).update(
                 status=Visit.Status.COMPLETED
             )
-        VisitEvent.objects.bulk_create(self.events)
+        rows.insert(self.events)
 
 
 def _update(model, rows: list, fields: list[str]) -> None:

@@ -18,6 +18,7 @@ import functools
 
 from django.db import connections, router
 
+from homecare.core import rows as rows_
 from homecare.monitoring.models import CallPresence, CallWatch
 from homecare.monitoring.services import watch_build
 from homecare.organisations.models import Contract
@@ -103,20 +104,15 @@ def _sql(alias: str, count: int) -> str:
 
 @functools.cache
 def _readers(alias: str):
-    """Per part: its model, fields and each field's value converters."""
-    connection = connections[alias]
-    readers = []
-    for alias, model, names, relation in _PARTS:
-        fields = _fields(model, names)
-        converters = []
-        for f in fields:
-            expression = f.get_col(alias)
-            found = connection.ops.get_db_converters(expression) + expression.get_db_converters(
-                connection
-            )
-            converters.append((expression, found))
-        readers.append((model, [f.attname for f in fields], converters, relation))
-    return readers
+    """Per part: its model, fields with their value converters, and relation."""
+    return [
+        (
+            model,
+            rows_.converters(alias, model, tuple(f.name for f in _fields(model, names)), part),
+            relation,
+        )
+        for part, model, names, relation in _PARTS
+    ]
 
 
 def lock_visits(ids) -> dict:
@@ -143,7 +139,7 @@ def lock_visits(ids) -> dict:
         watch = visit.call_watch
         watch.visit, watch.present = visit, []
         by_watch[watch.pk] = watch
-    for presence in CallPresence.objects.filter(watch_id__in=list(by_watch)).order_by("pk"):
+    for presence in rows_.select(CallPresence, "watch", by_watch):
         by_watch[presence.watch_id].present.append(presence)
     return found
 
@@ -160,19 +156,13 @@ def _read(ids: list) -> dict:
     found = {}
     for row in rows:
         at, made = 0, {}
-        for model, names, converters, relation in readers:
-            values = []
-            for value, (expression, funcs) in zip(
-                row[at : at + len(names)], converters, strict=True
-            ):
-                for convert in funcs:
-                    value = convert(value, expression, connection)
-                values.append(value)
-            at += len(names)
+        for model, fields, relation in readers:
+            values = rows_.convert(row[at : at + len(fields)], fields, connection)
+            at += len(fields)
             if relation == "call" and values[0] is None:
                 made[relation] = None
                 continue
-            made[relation] = model.from_db(alias, names, values)
+            made[relation] = model.from_db(alias, [name for name, _e, _f in fields], values)
         visit = made[None]
         visit.has_medications, visit.has_doses = bool(row[at]), bool(row[at + 1])
         made["package"].contract = made["contract"]
