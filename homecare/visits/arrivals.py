@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, OperationalError, connections, router, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from homecare.core import rows
@@ -133,7 +133,6 @@ class _Batch:
         self.new: dict[type, list] = defaultdict(list)
         self.changed: dict[type, dict] = defaultdict(dict)  # model -> {id: (obj, fields)}
         self.history: list[tuple] = []
-        self.completed: list = []  # visits whose call ended
         self.events: list[VisitEvent] = []
 
     # ------------------------------------------------------------------ deciding
@@ -268,7 +267,9 @@ class _Batch:
         changes = {"needs_approval": call.needs_approval or event.needs_approval}
         if not others_in:
             changes |= {"status": CallRecord.Status.COMPLETED, "ended_at": at}
-            self.completed.append(visit.pk)
+            if visit.status == Visit.Status.PLANNED:
+                visit.status = Visit.Status.COMPLETED
+                self._mark(visit, ["status"])
         self._change(call, changes, worker)
         self._apply(watch, step)
 
@@ -321,48 +322,19 @@ class _Batch:
         for model, changed in self.changed.items():
             objs = [obj for obj, _fields in changed.values()]
             fields = sorted(set().union(*(f for _obj, f in changed.values())))
-            _update(model, objs, fields)
+            rows.update(model, objs, fields)
         history = defaultdict(list)
         for obj, model, kind, user_id, when, values in self.history:
-            values["id"] = obj.pk
-            history[model].append(
-                model(
-                    history_date=when,
-                    history_user_id=user_id,
-                    history_type=kind,
-                    **values,
-                )
-            )
-        for objs in history.values():
-            rows.insert(objs, need_pk=False)
-        if self.completed:
-            Visit.objects.filter(pk__in=self.completed, status=Visit.Status.PLANNED).update(
-                status=Visit.Status.COMPLETED
-            )
+            values |= {
+                "id": obj.pk,
+                "history_date": when,
+                "history_user_id": user_id,
+                "history_type": kind,
+            }
+            history[model].append(values)
+        for model, values in history.items():
+            rows.insert_values(model, values)
         rows.insert(self.events)
-
-
-def _update(model, rows: list, fields: list[str]) -> None:
-    """``UPDATE`` each row's ``fields`` to the values it holds: one statement sent
-    once per row in a single round trip (``executemany``). Django's
-    ``bulk_update`` builds a ``CASE`` per field per row, which costs more to
-    build than the update costs the database."""
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
-    pk = model._meta.pk
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(c.column)} = %s" for c in columns),
-        quote(pk.column),
-    )
-    params = [
-        [c.get_db_prep_save(getattr(row, c.attname), connection) for c in columns]
-        + [pk.get_db_prep_save(row.pk, connection)]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 @functools.cache

@@ -1,0 +1,115 @@
+"""The hand-built statements of ``homecare.core.rows`` write and read exactly what the
+ORM writes and reads."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from homecare.core import rows
+from homecare.core.models import JobRun
+from homecare.organisations.models import Organisation
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+AT = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+def _jobs(n: int) -> list[JobRun]:
+    return [
+        JobRun(name=f"job {i}", arguments={"n": i, "names": ["Ann", "Bo"]}, enqueued_at=AT)
+        for i in range(n)
+    ]
+
+
+def test_insert_writes_what_the_orm_reads_back():
+    made = _jobs(3)
+    rows.insert(made)
+    assert all(not job._state.adding for job in made)
+    read = {job.pk: job for job in JobRun.objects.all()}
+    assert set(read) == {job.pk for job in made}
+    for job in made:
+        again = read[job.pk]
+        assert (again.name, again.arguments, again.status, again.result, again.enqueued_at) == (
+            job.name,
+            job.arguments,
+            "queued",
+            None,
+            AT,
+        )
+
+
+def test_insert_fills_in_an_automatic_key_in_the_order_inserted():
+    council = f.CouncilFactory()
+    history = Organisation.history.model
+    made = [
+        history(
+            id=council.pk,
+            name=name,
+            kind=council.kind,
+            nation=council.nation,
+            created_at=AT,
+            history_date=AT + timedelta(minutes=i),
+            history_type="~",
+        )
+        for i, name in enumerate(["First", "Second"])
+    ]
+    rows.insert(made)
+    assert made[0].history_id < made[1].history_id
+    assert history.objects.get(history_id=made[1].history_id).name == "Second"
+
+
+def test_insert_values_takes_defaults_for_the_fields_left_out():
+    council = f.CouncilFactory(name="Kent County Council")
+    history = Organisation.history.model
+    before = history.objects.count()
+    rows.insert_values(
+        history,
+        [
+            {
+                "id": council.pk,
+                "name": "Kent County Council",
+                "kind": council.kind,
+                "nation": council.nation,
+                "created_at": AT,
+                "history_date": AT,
+                "history_type": "~",
+            }
+        ],
+    )
+    assert history.objects.count() == before + 1
+    row = history.objects.get(history_date=AT)
+    assert (row.name, row.history_change_reason, row.archived_at) == (
+        "Kent County Council",
+        None,
+        None,
+    )
+
+
+def test_select_reads_as_the_orm_in_key_order():
+    made = _jobs(4)
+    JobRun.objects.bulk_create(made)
+    names = ["job 3", "job 1", "nobody"]
+    found = rows.select(JobRun, "name", names)
+    expected = list(JobRun.objects.filter(name__in=names).order_by("pk"))
+    assert [j.pk for j in found] == [j.pk for j in expected]
+    assert [(j.name, j.arguments, j.enqueued_at) for j in found] == [
+        (j.name, j.arguments, j.enqueued_at) for j in expected
+    ]
+    assert not found[0]._state.adding
+    assert rows.select(JobRun, "name", []) == []
+
+
+def test_select_values_keeps_the_order_of_the_names_asked_for():
+    job = _jobs(1)[0]
+    job.save()
+    assert rows.select_values(JobRun, ("status", "name"), "id", [job.pk]) == [("queued", "job 0")]
+
+
+def test_update_writes_only_the_fields_named():
+    made = _jobs(2)
+    JobRun.objects.bulk_create(made)
+    for job in made:
+        job.status, job.error = "done", "changed but not written"
+    rows.update(JobRun, made, ["status"])
+    assert set(JobRun.objects.values_list("status", "error")) == {("done", "")}
