@@ -1,19 +1,24 @@
-"""Rows read and inserted with SQL text built once per process.
+"""Rows read and written with SQL text built once per process, several statements
+to a round trip.
 
 The ORM compiles a query again every time it runs: on the check-in path, where a
 request reads and writes a handful of rows, compiling costs the server more than
-the database costs to answer. These helpers send the same plain statements, with
-their text built once (per model, column and row count) from the models'
-metadata, and go through the database backend's own value preparation and
-converters, as the ORM does, so what is written and read is exactly what the ORM
-would write and read. They are for hot paths only; everything else uses the ORM.
+the database costs to answer, and each statement's round trip costs the server
+again. These helpers build the same plain statements, with their text built once
+(per model, column and row count) from the models' metadata, and go through the
+database backend's own value preparation and converters, as the ORM does, so
+what is written and read is exactly what the ORM would write and read.
+:func:`run` sends a list of them: on PostgreSQL in one round trip (the
+client-side binding cursor Django uses sends several statements as one query),
+elsewhere one after the other. They are for hot paths only; everything else uses
+the ORM.
 """
 
 from __future__ import annotations
 
 import functools
 
-from django.db import connections, router
+from django.db import NotSupportedError, connections, router
 
 
 @functools.cache
@@ -44,8 +49,61 @@ def convert(row, readers, connection) -> list:
     return values
 
 
+class Statement:
+    """One SQL statement and its parameters; once run, :meth:`read` makes its
+    answer of the rows it returned (``None`` when it returns none)."""
+
+    returns_rows = False
+
+    def __init__(self, alias: str, sql: str, params: list):
+        self.alias, self.sql, self.params = alias, sql, params
+
+    def read(self, fetched):
+        return None
+
+
+def run(statements: list[Statement]) -> list:
+    """Execute ``statements`` (all on one database, in order, in the caller's
+    transaction); each one's answer, in order."""
+    if not statements:
+        return []
+    connection = connections[statements[0].alias]
+    answers = []
+    with connection.cursor() as cursor:
+        if _together(connection) and len(statements) > 1:
+            cursor.execute(
+                ";\n".join(s.sql for s in statements), [p for s in statements for p in s.params]
+            )
+            for n, statement in enumerate(statements):
+                if n:
+                    cursor.nextset()
+                answers.append(_answer(statement, cursor))
+        else:
+            for statement in statements:
+                cursor.execute(statement.sql, statement.params)
+                answers.append(_answer(statement, cursor))
+    return answers
+
+
+def _answer(statement: Statement, cursor):
+    return statement.read(cursor.fetchall() if statement.returns_rows else None)
+
+
+def _together(connection) -> bool:
+    """Whether the connection sends several statements in one query: psycopg 3's
+    client-side binding cursor, Django's default on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    return is_psycopg3 and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+
+
+# ------------------------------------------------------------------ reading
+
+
 @functools.cache
-def _select_sql(alias: str, model, names, column: str, count: int) -> str:
+def _select_sql(alias: str, model, names, column: str, count: int, through) -> str:
     q = connections[alias].ops.quote_name
     table = q(model._meta.db_table)
     columns = ", ".join(
@@ -55,42 +113,52 @@ def _select_sql(alias: str, model, names, column: str, count: int) -> str:
     where = q(model._meta.get_field(column).column)
     order = q(model._meta.pk.column)
     marks = ", ".join(["%s"] * count)
+    if through is not None:
+        other, by = through
+        key, rows = q(other._meta.pk.column), q(other._meta.db_table)
+        marks = f"SELECT {key} FROM {rows} WHERE {q(other._meta.get_field(by).column)} IN ({marks})"
     return f"SELECT {columns} FROM {table} WHERE {table}.{where} IN ({marks}) ORDER BY {order}"
 
 
-def _fetch(model, names, column: str, values):
-    alias = router.db_for_read(model)
-    connection = connections[alias]
-    field = model._meta.get_field(column)
-    target = getattr(field, "target_field", field)
-    params = [target.get_db_prep_value(v, connection) for v in values]
-    with connection.cursor() as cursor:
-        cursor.execute(_select_sql(alias, model, names, column, len(params)), params)
-        rows = cursor.fetchall()
-    readers = converters(alias, model, names)
-    return alias, readers, [convert(row, readers, connection) for row in rows]
+class Select(Statement):
+    """The rows of ``model`` whose ``column`` (a field name) is one of ``values``, in
+    primary key order (``model.objects.filter(column__in=values).order_by("pk")`` of
+    a default manager with no filters of its own): model instances, or tuples of
+    the fields ``names``. ``through=(other, by)``: whose ``column`` points to a row
+    of ``other`` whose ``by`` is one of ``values``."""
+
+    returns_rows = True
+
+    def __init__(self, model, column: str, values, *, names=None, through=None):
+        alias = router.db_for_read(model)
+        connection = connections[alias]
+        field = (through[0] if through else model)._meta.get_field(
+            through[1] if through else column
+        )
+        target = getattr(field, "target_field", field)
+        params = [target.get_db_prep_value(v, connection) for v in values]
+        names = tuple(names) if names is not None else None
+        sql = _select_sql(alias, model, names, column, len(params), through)
+        super().__init__(alias, sql, params)
+        self.model, self.names = model, names
+        self.readers = converters(alias, model, names)
+
+    def read(self, fetched) -> list:
+        connection = connections[self.alias]
+        found = [convert(row, self.readers, connection) for row in fetched]
+        if self.names is not None:
+            return [tuple(row) for row in found]
+        names = [name for name, _expression, _funcs in self.readers]
+        return [self.model.from_db(self.alias, names, row) for row in found]
 
 
-def select(model, column: str, values) -> list:
-    """The rows of ``model`` whose ``column`` (a field name) is one of ``values``, as
-    model instances in primary key order (``model.objects.filter(column__in=values)
-    .order_by("pk")`` of the default manager, with no filters of its own)."""
+def select(model, column: str, values, **options) -> list:
+    """:class:`Select`, run alone."""
     values = list(values)
-    if not values:
-        return []
-    alias, readers, rows = _fetch(model, None, column, values)
-    names = [name for name, _expression, _funcs in readers]
-    return [model.from_db(alias, names, row) for row in rows]
+    return run([Select(model, column, values, **options)])[0] if values else []
 
 
-def select_values(model, names: tuple[str, ...], column: str, values) -> list[tuple]:
-    """``(value of each field in names)`` of the rows of ``model`` whose ``column``
-    is one of ``values``."""
-    values = list(values)
-    if not values:
-        return []
-    _alias, _readers, rows = _fetch(model, tuple(names), column, values)
-    return [tuple(row) for row in rows]
+# ------------------------------------------------------------------ writing
 
 
 @functools.cache
@@ -108,87 +176,104 @@ def _insert_sql(alias: str, model, with_pk: bool, count: int, returning: bool) -
     return sql, fields
 
 
-def insert(objs: list, *, need_pk: bool = True) -> None:
+class _Insert(Statement):
+    def __init__(self, alias, sql, params, objs, pk):
+        super().__init__(alias, sql, params)
+        self.objs, self.pk = objs, pk
+        self.returns_rows = pk is not None
+
+    def read(self, fetched):
+        # Rows come back in the order inserted (PostgreSQL and SQLite, as Django's
+        # bulk_create relies on).
+        for obj, (value,) in zip(self.objs, fetched or (), strict=self.returns_rows):
+            setattr(obj, self.pk.attname, value)
+        for obj in self.objs:
+            obj._state.adding, obj._state.db = False, self.alias
+
+
+def inserts(objs: list, *, need_pk: bool = True) -> list[Statement]:
     """``INSERT`` ``objs`` (instances of one model, each as it is now) in as few
     statements as the backend allows, as ``bulk_create`` does: an automatic primary
-    key not set is filled in from the database when ``need_pk``. Nothing is
-    validated and no signal is sent, as with ``bulk_create``."""
+    key not set is filled in from the database (when ``need_pk``) once run.
+    Nothing is validated and no signal is sent, as with ``bulk_create``."""
     if not objs:
-        return
+        return []
     model = type(objs[0])
     alias = router.db_for_write(model)
     connection = connections[alias]
-    pk = model._meta.pk
     with_pk = objs[0].pk is not None
-    if need_pk and not with_pk and not connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objs)
-        return
     returning = need_pk and not with_pk
+    if returning and not connection.features.can_return_rows_from_bulk_insert:
+        raise NotSupportedError(f"{connection.vendor} does not return the keys it inserts")
     _sql, fields = _insert_sql(alias, model, with_pk, 1, returning)
     size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), size):
-            chunk = objs[start : start + size]
-            sql, fields = _insert_sql(alias, model, with_pk, len(chunk), returning)
-            params = [
-                f.get_db_prep_save(f.pre_save(obj, True), connection)
-                for obj in chunk
-                for f in fields
-            ]
-            cursor.execute(sql, params)
-            if returning:
-                # Rows come back in the order inserted (PostgreSQL and SQLite, as
-                # Django's bulk_create relies on).
-                for obj, (value,) in zip(chunk, cursor.fetchall(), strict=True):
-                    setattr(obj, pk.attname, value)
-            for obj in chunk:
-                obj._state.adding, obj._state.db = False, alias
+    made = []
+    for start in range(0, len(objs), size):
+        chunk = objs[start : start + size]
+        sql, fields = _insert_sql(alias, model, with_pk, len(chunk), returning)
+        params = [
+            f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in chunk for f in fields
+        ]
+        made.append(_Insert(alias, sql, params, chunk, model._meta.pk if returning else None))
+    return made
 
 
-def insert_values(model, values: list[dict]) -> None:
+def insert(objs: list, *, need_pk: bool = True) -> None:
+    """:func:`inserts`, run."""
+    run(inserts(objs, need_pk=need_pk))
+
+
+def value_inserts(model, values: list[dict]) -> list[Statement]:
     """``INSERT`` rows of ``model`` given as ``{attname: value}`` (a field left out
     takes its default; an automatic primary key is left to the database), with no
     model instance made: for rows written and not read again, such as audit
     history rows."""
     if not values:
-        return
+        return []
     alias = router.db_for_write(model)
     connection = connections[alias]
     _sql, fields = _insert_sql(alias, model, False, 1, False)
     defaults = {f.attname: f.get_default() for f in fields}
     size = connection.ops.bulk_batch_size(fields, values) or len(values)
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), size):
-            chunk = values[start : start + size]
-            sql, fields = _insert_sql(alias, model, False, len(chunk), False)
-            params = [
-                f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
-                for row in chunk
-                for f in fields
-            ]
-            cursor.execute(sql, params)
+    made = []
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        sql, fields = _insert_sql(alias, model, False, len(chunk), False)
+        params = [
+            f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
+            for row in chunk
+            for f in fields
+        ]
+        made.append(Statement(alias, sql, params))
+    return made
 
 
-def update(model, objs: list, fields: list[str]) -> None:
-    """``UPDATE`` each row's ``fields`` to the values its instance holds: one
-    statement sent once per row in a single round trip (``executemany``). Django's
-    ``bulk_update`` builds a ``CASE`` per field per row, which costs more to build
-    than the update costs the database."""
-    if not objs:
-        return
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
+@functools.cache
+def _update_sql(alias: str, model, fields: tuple[str, ...]) -> str:
+    quote = connections[alias].ops.quote_name
+    return "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(model._meta.get_field(name).column)} = %s" for name in fields),
+        quote(model._meta.pk.column),
+    )
+
+
+def updates(model, objs: list, fields) -> list[Statement]:
+    """``UPDATE`` each row's ``fields`` to the values its instance holds, one
+    statement a row (Django's ``bulk_update`` builds a ``CASE`` per field per row,
+    which costs more to build than the update costs the database)."""
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    fields = tuple(fields)
+    sql = _update_sql(alias, model, fields)
     columns = [model._meta.get_field(name) for name in fields]
     pk = model._meta.pk
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(c.column)} = %s" for c in columns),
-        quote(pk.column),
-    )
-    params = [
-        [c.get_db_prep_save(getattr(row, c.attname), connection) for c in columns]
-        + [pk.get_db_prep_save(row.pk, connection)]
-        for row in objs
+    return [
+        Statement(
+            alias,
+            sql,
+            [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns]
+            + [pk.get_db_prep_save(obj.pk, connection)],
+        )
+        for obj in objs
     ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)

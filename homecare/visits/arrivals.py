@@ -118,16 +118,22 @@ def _visit_key(value):
 class _Batch:
     def __init__(self, checks: list[Check]):
         self.checks = checks
-        ids = {key for c in checks if (key := _visit_key(c.visit_id))}
-        self.visits = lock_visits(ids)
-        ids = list(self.visits)
-        self.rota = set(rows.select_values(VisitAssignment, ("visit", "worker"), "visit", ids))
+        ids = sorted({key for c in checks if (key := _visit_key(c.visit_id))})
+        keys = sorted({c.data.key for c in checks})
+        self.visits, (rota, workers, recorded) = lock_visits(
+            ids,
+            also=[
+                rows.Select(VisitAssignment, "visit", ids, names=("visit", "worker")),
+                rows.Select(CallWorker, "call", ids, through=(CallRecord, "visit")),
+                rows.Select(VisitEvent, "idempotency_key", keys),
+            ],
+        )
+        self.rota = set(rota)
         self.present = defaultdict(list)  # visit id -> CallWorker
         visit_of_call = {call.pk: pk for pk, v in self.visits.items() if (call := call_of(v))}
-        for worker in rows.select(CallWorker, "call", visit_of_call):
+        for worker in workers:
             self.present[visit_of_call[worker.call_id]].append(worker)
         self.watches = {pk: v.call_watch for pk, v in self.visits.items()}
-        recorded = rows.select(VisitEvent, "idempotency_key", {c.data.key for c in checks})
         self.known = {e.idempotency_key: e for e in recorded}
         # What the batch writes, in the order it must be written.
         self.new: dict[type, list] = defaultdict(list)
@@ -316,13 +322,18 @@ class _Batch:
         self.history.append((obj, model, kind, worker.user_id, timezone.now(), values))
 
     def _write(self) -> None:
-        for model in (CallRecord, CallWorker, *self.new.keys() - {CallRecord, CallWorker}):
-            if new := self.new.get(model):
-                rows.insert(new)
+        """Everything decided, in two round trips at most: the calls and the workers
+        checked in (whose keys their audit rows need), then the rest."""
+        first = rows.inserts(self.new.pop(CallRecord, []))
+        first += rows.inserts(self.new.pop(CallWorker, []))
+        rows.run(first)
+        rest = []
+        for new in self.new.values():
+            rest += rows.inserts(new, need_pk=False)
         for model, changed in self.changed.items():
             objs = [obj for obj, _fields in changed.values()]
             fields = sorted(set().union(*(f for _obj, f in changed.values())))
-            rows.update(model, objs, fields)
+            rest += rows.updates(model, objs, fields)
         history = defaultdict(list)
         for obj, model, kind, user_id, when, values in self.history:
             values |= {
@@ -333,8 +344,9 @@ class _Batch:
             }
             history[model].append(values)
         for model, values in history.items():
-            rows.insert_values(model, values)
-        rows.insert(self.events)
+            rest += rows.value_inserts(model, values)
+        rest += rows.inserts(self.events)
+        rows.run(rest)
 
 
 @functools.cache

@@ -115,62 +115,71 @@ def _readers(alias: str):
     ]
 
 
-def lock_visits(ids) -> dict:
+def lock_visits(ids, also: list | tuple = ()) -> tuple[dict, list]:
     """The live visits ``ids`` by id, with the call monitor's watch of each, both
     locked in visit order (two batches locking overlapping visits never wait on
-    each other in a circle). Each visit comes with its package, contract, person,
-    call record (or none), watch (``visit.call_watch``, with its presences as
-    ``watch.present``) and ``has_medications`` / ``has_doses``
-    (``homecare.visits.doses.flags``). A visit the monitor has not watched yet
-    gets its watch first."""
+    each other in a circle), and the answers of the statements ``also``
+    (:mod:`homecare.core.rows`), run after the lock in the same round trip. Each
+    visit comes with its package, contract, person, call record (or none), watch
+    (``visit.call_watch``, with its presences as ``watch.present``) and
+    ``has_medications`` / ``has_doses`` (``homecare.visits.doses.flags``). A visit
+    the monitor has not watched yet gets its watch first."""
     ids = sorted(ids)
     if not ids:
-        return {}
-    found = _read(ids)
+        return {}, rows_.run(list(also))
+    found, answers = _read(ids, also)
     if missing := [pk for pk in ids if pk not in found]:
         visits = Visit.objects.filter(pk__in=missing, archived_at__isnull=True)
         made = [watch_build(v) for v in visits.select_related("package__contract")]
         if made:
             CallWatch.objects.bulk_create(made, ignore_conflicts=True)
-            found |= _read(sorted(w.visit_id for w in made))
-            found = dict(sorted(found.items()))
-    by_watch = {}
-    for visit in found.values():
-        watch = visit.call_watch
-        watch.visit, watch.present = visit, []
-        by_watch[watch.pk] = watch
-    for presence in rows_.select(CallPresence, "watch", by_watch):
-        by_watch[presence.watch_id].present.append(presence)
-    return found
+            found, answers = _read(ids, also)
+    return found, answers
 
 
-def _read(ids: list) -> dict:
-    alias = router.db_for_write(Visit)
-    connection = connections[alias]
-    pk = Visit._meta.pk
-    params = [True, *(pk.get_db_prep_value(i, connection) for i in ids)]
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(alias, len(ids)), params)
-        rows = cursor.fetchall()
-    readers = _readers(alias)
-    found = {}
-    for row in rows:
-        at, made = 0, {}
-        for model, fields, relation in readers:
-            values = rows_.convert(row[at : at + len(fields)], fields, connection)
-            at += len(fields)
-            if relation == "call" and values[0] is None:
-                made[relation] = None
-                continue
-            made[relation] = model.from_db(alias, [name for name, _e, _f in fields], values)
-        visit = made[None]
-        visit.has_medications, visit.has_doses = bool(row[at]), bool(row[at + 1])
-        made["package"].contract = made["contract"]
-        visit.package, visit.individual = made["package"], made["individual"]
-        if made["call"] is not None:
-            visit.call = made["call"]
-        else:  # known to have none: reading it asks the database nothing
-            Visit.call.related.set_cached_value(visit, None)
-        visit.call_watch = made["call_watch"]
-        found[visit.pk] = visit
-    return found
+class _Lock(rows_.Statement):
+    returns_rows = True
+
+    def __init__(self, alias, ids):
+        connection = connections[alias]
+        pk = Visit._meta.pk
+        params = [True, *(pk.get_db_prep_value(i, connection) for i in ids)]
+        super().__init__(alias, _sql(alias, len(ids)), params)
+
+    def read(self, fetched) -> dict:
+        connection = connections[self.alias]
+        readers = _readers(self.alias)
+        found = {}
+        for row in fetched:
+            at, made = 0, {}
+            for model, fields, relation in readers:
+                values = rows_.convert(row[at : at + len(fields)], fields, connection)
+                at += len(fields)
+                if relation == "call" and values[0] is None:
+                    made[relation] = None
+                    continue
+                made[relation] = model.from_db(
+                    self.alias, [name for name, _e, _f in fields], values
+                )
+            visit = made[None]
+            visit.has_medications, visit.has_doses = bool(row[at]), bool(row[at + 1])
+            made["package"].contract = made["contract"]
+            visit.package, visit.individual = made["package"], made["individual"]
+            if made["call"] is not None:
+                visit.call = made["call"]
+            else:  # known to have none: reading it asks the database nothing
+                Visit.call.related.set_cached_value(visit, None)
+            watch = visit.call_watch = made["call_watch"]
+            watch.visit, watch.present = visit, []
+            found[visit.pk] = visit
+        return found
+
+
+def _read(ids: list, also) -> tuple[dict, list]:
+    lock = _Lock(router.db_for_write(Visit), ids)
+    presences = rows_.Select(CallPresence, "watch", ids, through=(CallWatch, "visit"))
+    found, present, *answers = rows_.run([lock, presences, *also])
+    watches = {visit.call_watch.pk: visit.call_watch for visit in found.values()}
+    for presence in present:
+        watches[presence.watch_id].present.append(presence)
+    return found, answers

@@ -63,19 +63,21 @@ def test_insert_values_takes_defaults_for_the_fields_left_out():
     council = f.CouncilFactory(name="Kent County Council")
     history = Organisation.history.model
     before = history.objects.count()
-    rows.insert_values(
-        history,
-        [
-            {
-                "id": council.pk,
-                "name": "Kent County Council",
-                "kind": council.kind,
-                "nation": council.nation,
-                "created_at": AT,
-                "history_date": AT,
-                "history_type": "~",
-            }
-        ],
+    rows.run(
+        rows.value_inserts(
+            history,
+            [
+                {
+                    "id": council.pk,
+                    "name": "Kent County Council",
+                    "kind": council.kind,
+                    "nation": council.nation,
+                    "created_at": AT,
+                    "history_date": AT,
+                    "history_type": "~",
+                }
+            ],
+        )
     )
     assert history.objects.count() == before + 1
     row = history.objects.get(history_date=AT)
@@ -103,7 +105,8 @@ def test_select_reads_as_the_orm_in_key_order():
 def test_select_values_keeps_the_order_of_the_names_asked_for():
     job = _jobs(1)[0]
     job.save()
-    assert rows.select_values(JobRun, ("status", "name"), "id", [job.pk]) == [("queued", "job 0")]
+    found = rows.select(JobRun, "id", [job.pk], names=("status", "name"))
+    assert found == [("queued", "job 0")]
 
 
 def test_update_writes_only_the_fields_named():
@@ -111,5 +114,28 @@ def test_update_writes_only_the_fields_named():
     JobRun.objects.bulk_create(made)
     for job in made:
         job.status, job.error = "done", "changed but not written"
-    rows.update(JobRun, made, ["status"])
+    rows.run(rows.updates(JobRun, made, ["status"]))
     assert set(JobRun.objects.values_list("status", "error")) == {("done", "")}
+
+
+def test_statements_run_together_answer_each_in_order():
+    """On PostgreSQL the statements go in one round trip; each answers as alone."""
+    made = _jobs(2)
+    inserted, nothing, found = rows.run(
+        [
+            *rows.inserts(made),
+            *rows.updates(JobRun, made[:1], ["status"]),
+            rows.Select(JobRun, "name", ["job 1"], names=("name", "status")),
+        ]
+    )
+    assert (inserted, nothing, found) == (None, None, [("job 1", "queued")])
+    assert JobRun.objects.count() == 2
+
+
+def test_select_through_another_table():
+    council = f.CouncilFactory()
+    history = Organisation.history.model
+    council.name = "Renamed"
+    council.save()
+    found = rows.select(history, "id", ["Renamed"], through=(Organisation, "name"), names=("name",))
+    assert sorted(found) == sorted(history.objects.filter(id=council.pk).values_list("name"))
