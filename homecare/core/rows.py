@@ -70,10 +70,8 @@ def run(statements: list[Statement]) -> list:
     connection = connections[statements[0].alias]
     answers = []
     with connection.cursor() as cursor:
-        if _together(connection) and len(statements) > 1:
-            cursor.execute(
-                ";\n".join(s.sql for s in statements), [p for s in statements for p in s.params]
-            )
+        if _together(connection):
+            cursor.execute(_merged(connection, statements))
             for n, statement in enumerate(statements):
                 if n:
                     cursor.nextset()
@@ -87,6 +85,21 @@ def run(statements: list[Statement]) -> list:
 
 def _answer(statement: Statement, cursor):
     return statement.read(cursor.fetchall() if statement.returns_rows else None)
+
+
+def _merged(connection, statements: list[Statement]) -> bytes:
+    """The statements as one query with their values in it, as psycopg's client-side
+    binding cursor merges them (each value through the connection's own literal
+    adapters), without its parsing of the text for placeholders: that is cached for
+    short queries only, and these are long (the text holds no ``%`` but its
+    placeholders)."""
+    from psycopg.adapt import Transformer
+
+    literal = Transformer.from_context(connection.connection).as_literal
+    values = tuple(
+        b"NULL" if value is None else literal(value) for s in statements for value in s.params
+    )
+    return b";\n".join(s.sql.encode() for s in statements) % values
 
 
 def _together(connection) -> bool:
