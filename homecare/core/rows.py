@@ -17,6 +17,9 @@ the ORM.
 from __future__ import annotations
 
 import functools
+import hashlib
+import threading
+import weakref
 
 from django.db import NotSupportedError, connections, router
 
@@ -62,6 +65,17 @@ class Statement:
         return None
 
 
+#: A statement with at most this many values is prepared on the PostgreSQL
+#: session the first time the session runs it, and executed by name after that:
+#: planning the lock of a batch's visits costs the database several times what
+#: running it does. (Larger ones, the phone app's queues after a day offline,
+#: are planned each time: too many shapes to keep.)
+PREPARE_UP_TO = 400
+
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session -> names
+_prepared_lock = threading.Lock()
+
+
 def run(statements: list[Statement]) -> list:
     """Execute ``statements`` (all on one database, in order, in the caller's
     transaction); each one's answer, in order."""
@@ -70,16 +84,27 @@ def run(statements: list[Statement]) -> list:
     connection = connections[statements[0].alias]
     answers = []
     with connection.cursor() as cursor:
-        if _together(connection):
-            cursor.execute(_merged(connection, statements))
-            for n, statement in enumerate(statements):
-                if n:
-                    cursor.nextset()
-                answers.append(_answer(statement, cursor))
-        else:
+        if not _together(connection):
             for statement in statements:
                 cursor.execute(statement.sql, statement.params)
                 answers.append(_answer(statement, cursor))
+            return answers
+        session = connection.connection
+        known = _prepared_on(session, cursor)
+        text, parts, made = _merged(connection, statements, known)
+        try:
+            cursor.execute(text)
+        except Exception:
+            with _prepared_lock:  # which of them the session prepared is unknown now
+                _prepared.pop(session, None)
+            raise
+        known.update(made)
+        answering = iter(statements)
+        for n, answers_here in enumerate(parts):
+            if n:
+                cursor.nextset()
+            if answers_here:
+                answers.append(_answer(next(answering), cursor))
     return answers
 
 
@@ -87,19 +112,62 @@ def _answer(statement: Statement, cursor):
     return statement.read(cursor.fetchall() if statement.returns_rows else None)
 
 
-def _merged(connection, statements: list[Statement]) -> bytes:
+def _prepared_on(session, cursor) -> set:
+    """The names of the statements ``session`` has prepared (read from the database
+    when this process does not know them: a new session, or one after an error)."""
+    with _prepared_lock:
+        known = _prepared.get(session)
+    if known is None:
+        cursor.execute(f"SELECT name FROM pg_prepared_statements WHERE name LIKE '{_PREFIX}%'")
+        known = {name for (name,) in cursor.fetchall()}
+        with _prepared_lock:
+            _prepared[session] = known
+    return known
+
+
+_PREFIX = "homecare_"
+
+
+@functools.cache
+def _prepared_as(sql: str) -> tuple[str, bytes]:
+    """The name ``sql`` is prepared under, and its ``PREPARE`` statement (the
+    placeholders numbered, as PostgreSQL's own)."""
+    name = _PREFIX + hashlib.sha1(sql.encode()).hexdigest()[:24]
+    pieces = sql.split("%s")
+    numbered = "".join(f"{piece}${n}" for n, piece in enumerate(pieces[:-1], 1)) + pieces[-1]
+    return name, f"PREPARE {name} AS {numbered}".encode()
+
+
+@functools.cache
+def _execute(name: str, count: int) -> bytes:
+    return (f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}").encode()
+
+
+def _merged(connection, statements: list[Statement], known: set):
     """The statements as one query with their values in it, as psycopg's client-side
     binding cursor merges them (each value through the connection's own literal
-    adapters), without its parsing of the text for placeholders: that is cached for
-    short queries only, and these are long (the text holds no ``%`` but its
-    placeholders)."""
+    adapters), without its parsing of the text for placeholders (cached for short
+    queries only; the text holds no ``%`` but its placeholders); those not too big
+    prepared once per session and executed by name. Returns the query, whether
+    each part of it answers a statement (a ``PREPARE`` does not), and the names it
+    prepares."""
     from psycopg.adapt import Transformer
 
     literal = Transformer.from_context(connection.connection).as_literal
-    values = tuple(
-        b"NULL" if value is None else literal(value) for s in statements for value in s.params
-    )
-    return b";\n".join(s.sql.encode() for s in statements) % values
+    texts, parts, made = [], [], set()
+    for s in statements:
+        values = tuple(b"NULL" if value is None else literal(value) for value in s.params)
+        if len(values) > PREPARE_UP_TO:
+            texts.append(s.sql.encode() % values)
+        else:
+            name, prepare = _prepared_as(s.sql)
+            if name not in known and name not in made:
+                texts.append(prepare)
+                parts.append(False)
+                made.add(name)
+            texts.append(_execute(name, len(values)) % values)
+        parts.append(True)
+    return b";\n".join(texts), parts, made
 
 
 def _together(connection) -> bool:

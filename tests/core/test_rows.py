@@ -4,6 +4,8 @@ ORM writes and reads."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from homecare.core import rows
 from homecare.core.models import JobRun
@@ -139,3 +141,28 @@ def test_select_through_another_table():
     council.save()
     found = rows.select(history, "id", ["Renamed"], through=(Organisation, "name"), names=("name",))
     assert sorted(found) == sorted(history.objects.filter(id=council.pk).values_list("name"))
+
+
+def test_a_run_that_fails_leaves_the_next_one_working():
+    """A failed query may have prepared some of its statements on the session or
+    not: the next run finds out which and still answers."""
+    job = _jobs(1)[0]
+    rows.insert([job])
+    again = JobRun(pk=job.pk, name="the same key", enqueued_at=AT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.run([rows.Select(JobRun, "name", ["job 0"]), *rows.inserts([again])])
+    assert [j.pk for j in rows.select(JobRun, "name", ["job 0"])] == [job.pk]
+    rows.insert([JobRun(name="another", enqueued_at=AT)])
+    assert JobRun.objects.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_a_statement_is_prepared_once_per_session_and_executed_by_name():
+    JobRun.objects.bulk_create(_jobs(2))
+    with CaptureQueriesContext(connection) as first:
+        assert len(rows.select(JobRun, "name", ["job 0", "job 1"])) == 2
+    with CaptureQueriesContext(connection) as second:
+        assert len(rows.select(JobRun, "name", ["job 1", "job 0"])) == 2
+    sent = [q["sql"] for q in first.captured_queries + second.captured_queries]
+    assert sum("PREPARE homecare_" in q for q in sent) <= 1  # none when an earlier test did
+    assert sent[-1].startswith("EXECUTE homecare_")
