@@ -8,12 +8,13 @@ phone's queue, or every request a server process has in hand at that moment,
 through :data:`group`), and:
 
 1. locks all their visits at once, in id order (two batches never wait on each
-   other in a circle), and reads their calls, watches and the keys already
-   recorded in a few queries;
+   other in a circle), and reads their calls, watches, rota and the keys already
+   recorded with the lock (on PostgreSQL one round trip, :mod:`homecare.core.rows`);
 2. decides each event in turn, against what the ones before it changed, exactly
    as one event alone is decided: every check first, then the changes, so a
    refused event is recorded with its reason and changes nothing else;
-3. writes everything in bulk, the audit history row of each change included.
+3. writes everything in bulk, the audit history row of each change included
+   (two round trips at most).
 
 Idempotency is the key: a key recorded before, or earlier in the same batch,
 answers with the first event (``replayed``). A key racing another batch on
