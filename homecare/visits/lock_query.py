@@ -1,8 +1,8 @@
 """The visits a batch of check-ins locks, with the call monitor's watches, read in
-one hand-built query.
+one hand-built query, and their calls and presences read just after it.
 
 The ORM builds the same query (``select_related`` of the package, contract,
-person, call and watch, two ``Exists`` annotations, ``select_for_update``), but it
+person and watch, two ``Exists`` annotations, ``select_for_update``), but it
 compiles it again on every request: for a batch of eight visits that costs five
 times the query itself. This builds the SQL text once per process and IN-list
 length from the models' metadata, and makes the model instances with
@@ -44,7 +44,6 @@ _PARTS = (
         {"latitude", "longitude", "address_line_1", "town", "postcode"},
         "individual",
     ),
-    ("r", CallRecord, None, "call"),
     ("w", CallWatch, None, "call_watch"),
 )
 
@@ -88,8 +87,6 @@ def _sql(alias: str, count: int) -> str:
         f"{col('p', CarePackage, 'contract')} "
         f"INNER JOIN {table(Individual)} i ON {col('i', Individual, 'id')} = "
         f"{col('v', Visit, 'individual')} "
-        f"LEFT OUTER JOIN {table(CallRecord)} r ON {col('r', CallRecord, 'visit')} = "
-        f"{col('v', Visit, 'id')} "
         f"INNER JOIN {table(CallWatch)} w ON {col('w', CallWatch, 'visit')} = "
         f"{col('v', Visit, 'id')} "
         f"WHERE {col('v', Visit, 'id')} IN ({', '.join(['%s'] * count)}) "
@@ -155,9 +152,6 @@ class _Lock(rows_.Statement):
             for model, fields, relation in readers:
                 values = rows_.convert(row[at : at + len(fields)], fields, connection)
                 at += len(fields)
-                if relation == "call" and values[0] is None:
-                    made[relation] = None
-                    continue
                 made[relation] = model.from_db(
                     self.alias, [name for name, _e, _f in fields], values
                 )
@@ -165,10 +159,6 @@ class _Lock(rows_.Statement):
             visit.has_medications, visit.has_doses = bool(row[at]), bool(row[at + 1])
             made["package"].contract = made["contract"]
             visit.package, visit.individual = made["package"], made["individual"]
-            if made["call"] is not None:
-                visit.call = made["call"]
-            else:  # known to have none: reading it asks the database nothing
-                Visit.call.related.set_cached_value(visit, None)
             watch = visit.call_watch = made["call_watch"]
             watch.visit, watch.present = visit, []
             found[visit.pk] = visit
@@ -177,8 +167,16 @@ class _Lock(rows_.Statement):
 
 def _read(ids: list, also) -> tuple[dict, list]:
     lock = _Lock(router.db_for_write(Visit), ids)
+    # Read after the lock, not joined to it: a row the lock waited for may have
+    # been written meanwhile, and a later statement sees it as committed.
+    calls = rows_.Select(CallRecord, "visit", ids)
     presences = rows_.Select(CallPresence, "watch", ids, through=(CallWatch, "visit"))
-    found, present, *answers = rows_.run([lock, presences, *also])
+    found, called, present, *answers = rows_.run([lock, calls, presences, *also])
+    for visit in found.values():  # known to have none: reading it asks nothing
+        Visit.call.related.set_cached_value(visit, None)
+    for call in called:
+        if (visit := found.get(call.visit_id)) is not None:
+            visit.call = call
     watches = {visit.call_watch.pk: visit.call_watch for visit in found.values()}
     for presence in present:
         watches[presence.watch_id].present.append(presence)
