@@ -69,7 +69,9 @@ def solve(
     ``progress(fraction, best_total)`` is called now and then from the search.
     With ``polish``, single-handed visits done outside the person's trusted team
     then move to a team member with a gap when that is cheaper
-    (``room.team_polish``).
+    (``room.team_polish``), and, with ``problem.team_share``, the people still below
+    that share of their visits by their trusted team get team members moved in
+    (``room.share_polish``, a few seconds at most).
     Raises ``ProblemError`` when the input cannot be rostered as given.
 
     The first call in a process loads the compiled search kernels (numba,
@@ -89,9 +91,11 @@ def solve(
     search.run(deadline=t0 + time_limit_s, progress=progress)
     routes = search.best_routes
     if polish:
-        from .room import team_polish
+        from .room import share_polish, team_polish
 
         routes = team_polish(engine, routes)
+        if problem.team_share:
+            routes = share_polish(engine, routes, problem.team_share)
     stats = {
         "seconds": time.monotonic() - t0,
         "cpu_seconds": time.process_time() - c0,
