@@ -78,7 +78,7 @@ def _past_visits(builder, first, last) -> int:
         )
     )
     count = 0
-    delivered = []  # (visit id, provider id, person id, the pattern line, date)
+    delivered = []  # (visit id, package, the pattern line, date)
     with bulk.Inserter(Visit, columns=_COLUMNS, reason=REASON) as table:
         for plan in builder.people:
             package = plan.package
@@ -112,9 +112,7 @@ def _past_visits(builder, first, last) -> int:
                     ))  # fmt: skip
                     count += 1
                     if status == Visit.Status.COMPLETED:
-                        delivered.append(
-                            (visit_id, package.organisation_id, package.individual_id, line, occ.date)
-                        )
+                        delivered.append((visit_id, package, line, occ.date))
     rostering.save_delivered(delivered, builder.teams, builder.workers)
     return count
 

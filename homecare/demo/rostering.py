@@ -84,21 +84,19 @@ def save_rota(visits, workers, *, rng, leave_open: float) -> int:
 def save_delivered(delivered, regulars: teams.Teams, worker_plans) -> int:
     """Who did the past weeks' completed visits: the workers the person's regular team
     plans for the visit on a normal week (``teams.Teams.planned``) when it plans all of
-    them and they had started by then. ``delivered`` holds (visit id, provider id, person id, pattern
+    them and they had started by then. ``delivered`` holds (visit id, package, pattern
     line, date). Returns how many assignments were saved (with their history)."""
     started = {w.worker.id: w.worker.started_on for w in worker_plans}
     columns = ("organisation_id", "visit_id", "worker_id")
     last = VisitAssignment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with bulk.Inserter(VisitAssignment, columns=columns, history=False) as table:
-        for visit_id, provider_id, person_id, line, day in delivered:
-            key = (person_id, line.weekday, _minute(line.start_time))
+        for visit_id, package, line, day in delivered:
+            key = (package.individual_id, line.weekday, _minute(line.start_time))
             workers = regulars.planned.get(key, ())
             # All its workers or none (a part no member took was someone else's).
-            if len(workers) == line.workers_required and all(
-                started[w] <= day for w in workers
-            ):
+            if len(workers) == line.workers_required and all(started[w] <= day for w in workers):
                 for worker_id in workers:
-                    table.add_row((provider_id, visit_id, worker_id))
+                    table.add_row((package.organisation_id, visit_id, worker_id))
     if table.count:
         bulk.write_history(VisitAssignment.objects.filter(pk__gt=last), reason="Delivered (demo)")
     return table.count

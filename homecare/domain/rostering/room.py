@@ -278,7 +278,6 @@ def share_polish(
     start = [0.0] * e.n
     if not e.schedule(routes, start):
         return routes
-    cost = e.evaluate(routes, start, 0)["total"]
     for c in sorted(below, key=lambda c: (by.get(c, 0) / of[c], str(c))):
         while c in below and time.monotonic() < deadline:
             best = None
@@ -292,18 +291,17 @@ def share_polish(
                     if m == owner.get(e.partner[t], -1):
                         continue
                     for trial in _to_member(e, routes, start, t, k, m, members, deadline):
-                        tb, to = _team_counts(e, trial, members)
-                        now = _below(tb, to, target)
+                        now = _below(*_team_counts(e, trial, members), target)
                         if len(now) >= len(below):
                             continue
                         st = [0.0] * e.n
                         e.schedule(trial, st)
                         total = e.evaluate(trial, st, 0)["total"]
                         if best is None or (len(now), total) < (len(best[1]), best[2]):
-                            best = (trial, now, total, tb, to)
+                            best = (trial, now, total)
             if best is None:
                 break
-            routes, below, cost, by, of = best
+            routes, below, _ = best
             e.schedule(routes, start)
     return routes
 
@@ -321,9 +319,7 @@ def _to_member(e: Engine, routes, start, t: int, k: int, m: int, members, deadli
             return
     lo, hi = e.te[t] - SLACK, e.hard[t] + e.dur[t] + SLACK
     blockers = [
-        x
-        for x in routes[m]
-        if not e.pinned_task[x] and start[x] < hi and lo < start[x] + e.dur[x]
+        x for x in routes[m] if not e.pinned_task[x] and start[x] < hi and lo < start[x] + e.dur[x]
     ]
     sets = [[x] for x in blockers] + [blockers[i : i + 2] for i in range(len(blockers) - 1)]
     if len(blockers) > 2:
