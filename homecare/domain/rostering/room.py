@@ -282,6 +282,8 @@ def share_polish(
         while c in below and time.monotonic() < deadline:
             best = None
             owner = {t: k for k, r in enumerate(routes) for t in r}
+            by, of = _team_counts(e, routes, members)
+            spare = {c for c, n in of.items() if by.get(c, 0) - 1 >= target * n - 1e-9}
             for t, k in owner.items():
                 if members[t] is None or k in members[t] or e.pinned_task[t]:
                     continue
@@ -290,7 +292,7 @@ def share_polish(
                 for m in sorted(members[t] & set(e.elig[t])):
                     if m == owner.get(e.partner[t], -1):
                         continue
-                    for trial in _to_member(e, routes, start, t, k, m, members, deadline):
+                    for trial in _to_member(e, routes, start, t, k, m, members, spare, deadline):
                         now = _below(*_team_counts(e, trial, members), target)
                         if len(now) >= len(below):
                             continue
@@ -306,7 +308,7 @@ def share_polish(
     return routes
 
 
-def _to_member(e: Engine, routes, start, t: int, k: int, m: int, members, deadline):
+def _to_member(e: Engine, routes, start, t: int, k: int, m: int, members, spare, deadline):
     """Rotas with task ``t`` moved from worker ``k`` to worker ``m``: into a gap of m's
     day, else in place of one (or all) of m's tasks about then, each of which goes to
     another worker's gap (a team member of its own person first)."""
@@ -333,33 +335,61 @@ def _to_member(e: Engine, routes, start, t: int, k: int, m: int, members, deadli
             trial[k] = _without(routes[k], t)
             trial[m] = [*rest[:pos], t, *rest[pos:]]
             st = [0.0] * e.n
-            if not e.schedule(trial, st):
-                continue
-            placed = _rehome(e, trial, st, out, m, members)
+            if not e.schedule(trial, st):  # (a half of a pair out: the starts as they were)
+                st = start
+            placed = _rehome(e, trial, st, out, m, members, spare)
             if placed is not None:
                 yield placed
                 break
 
 
-def _rehome(e: Engine, routes, start, tasks, avoid: int, members):
+def _rehome(e: Engine, routes, start, tasks, avoid: int, members, spare, deep: bool = True):
     """``routes`` with each of ``tasks`` (out of every route) put in another worker's
-    gap, a team member of its person first; None if one finds no place."""
-    for x in tasks:
+    gap, a team member of its person first, else (``deep``) in place of one visit of
+    such a member, which goes to a gap of its own; None if one finds no place."""
+    for x in sorted(tasks, key=lambda x: e.partner[x] < 0):
         team = members[x] or frozenset()
+        partner_owner = next((k for k, r in enumerate(routes) if e.partner[x] in r), -1)
         options = sorted(
-            _relocations(e, routes, start, x, {avoid}),
+            _relocations(e, routes, start, x, {avoid, partner_owner}),
             key=lambda o: (o[1] not in team, o[0]),
         )
-        partner_owner = next((k for k, r in enumerate(routes) if e.partner[x] in r), -1)
+        if team and e.visits[e.tv[x]].client_id not in spare:  # a stranger takes them below
+            options = [o for o in options if o[1] in team]
         done = None
         for _, k2, pos2 in options[:6]:
-            if k2 == partner_owner:
-                continue
             done = _try(e, routes, [(k2, _with(routes[k2], pos2, x))])
             if done is not None:
                 break
+        if done is None and deep:
+            done = _displace(e, routes, start, x, team - {avoid, partner_owner}, members, spare)
         if done is None:
             return None
         routes = done
         e.schedule(routes, start)
     return routes
+
+
+def _displace(e: Engine, routes, start, x: int, team, members, spare):
+    """``routes`` with task ``x`` given to a member of ``team`` in place of one of their
+    tasks about then, which goes to another worker's gap; None if none works."""
+    lo, hi = e.te[x] - SLACK, e.hard[x] + e.dur[x] + SLACK
+    for k2 in sorted(set(e.elig[x]) & team):
+        for y in routes[k2]:
+            if (
+                e.pinned_task[y]
+                or e.partner[y] >= 0
+                or not (start[y] < hi and lo < start[y] + e.dur[y])
+            ):
+                continue
+            rest = _without(routes[k2], y)
+            for pos, _, _ in _windows(e, k2, rest, start, x)[:1]:
+                trial = list(routes)
+                trial[k2] = [*rest[:pos], x, *rest[pos:]]
+                st = [0.0] * e.n
+                if not e.schedule(trial, st):
+                    continue
+                got = _rehome(e, trial, st, [y], k2, members, spare, deep=False)
+                if got is not None:
+                    return got
+    return None
