@@ -13,7 +13,9 @@ and a week's hours; the workers who can take most of the week join first. Every
 member visits on two days or more, so that the weeks before any day show them as
 one of the person's usual workers; members beyond those the week needs (up to
 the team's size) take two visits each, so that a day off or a busy hour leaves
-others who know the person. The week so planned is what the demo rota follows
+others who know the person, and a person whose visits would all go to one worker
+gets a second who takes one of them (on shift at the times of the others where
+one nearby is). The week so planned is what the demo rota follows
 (:mod:`.rota`), and :func:`fit_contracts` gives each worker a contract that holds
 their week.
 """
@@ -318,6 +320,8 @@ def _team(lines, lat, lon, near, size: int, week: _Week):
     _share_days(team, lines, doers, starts, lat, lon, week)
     if ndays >= 4:
         _fill(team, size, near, lines, doers, starts, lat, lon, week)
+    if len(team) == 1 < size and len(lines) >= 2:
+        _second(team, near, lines, doers, starts, lat, lon, week)
     # Most visits first, as the rota history will rank them.
     count = Counter(w.id for who in doers for w in who)
     team.sort(key=lambda w: -count[w.id])
@@ -424,6 +428,38 @@ def _fill(team, size, near, lines, doers, starts, lat, lon, week) -> None:
             week.take(giver, lines[i], lat, lon, start)
             doers[i][doers[i].index(w)] = giver
             starts[i] = start
+
+
+def _second(team, near, lines, doers, starts, lat, lon, week) -> None:
+    """A person whose visits all go to one worker gets a second, who takes one of them
+    (single-handed), so that a busy hour or a day off of the first leaves someone who
+    knows the person: the nearest who is on shift at the time of every visit of theirs,
+    else the nearest who can take one."""
+    (first,) = team
+    singles = [i for i, line in enumerate(lines) if line[3] == 1 and first in doers[i]]
+    for everywhere in (True, False):
+        for w, _ in near[:FILL_TRIES]:
+            if w is first:
+                continue
+            if everywhere and not all(
+                line[4] <= w.skills
+                and w.windows.get(line[0])
+                and week._opens(w, line[0], line[1], line[2] - line[1], line[5])
+                for line in lines
+            ):
+                continue
+            for i in reversed(singles):
+                line = lines[i]
+                week.drop(first, line, lat, lon, starts[i])
+                start = week.fits(w, line, lat, lon)
+                if start is None:
+                    week.take(first, line, lat, lon, starts[i])
+                    continue
+                week.take(w, line, lat, lon, start)
+                doers[i] = [w]
+                starts[i] = start
+                team.append(w)
+                return
 
 
 def _days(w, lines, doers) -> set:
