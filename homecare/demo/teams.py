@@ -15,7 +15,8 @@ one of the person's usual workers; members beyond those the week needs (up to
 the team's size) take two visits each, so that a day off or a busy hour leaves
 others who know the person, and a person whose visits would all go to one worker
 gets a second who takes one of them (on shift at the times of the others where
-one nearby is). The week so planned is what the demo rota follows
+one nearby is); a visit no member can take goes to a regular from further afield
+while the team has room. The week so planned is what the demo rota follows
 (:mod:`.rota`), and :func:`fit_contracts` gives each worker a contract that holds
 their week.
 """
@@ -214,6 +215,9 @@ def regular_teams(people, workers, *, target: int, most: int) -> Teams:
                         week.take(w, line, lat, lon, start)
             else:
                 team, doers, starts = wide
+        if len(team) < size and _gaps(lines, doers):
+            wide = [w for _, _, w in ranked[: WIDER * NEAREST]]
+            team = _cover(team, size, wide, lines, doers, starts, lat, lon, week)
         if len(team) == 1:
             # One worker for all their visits: leave them room either side of each.
             _pad(lines, doers, starts, lat, lon, week)
@@ -428,6 +432,27 @@ def _fill(team, size, near, lines, doers, starts, lat, lon, week) -> None:
             week.take(giver, lines[i], lat, lon, start)
             doers[i][doers[i].index(w)] = giver
             starts[i] = start
+
+
+def _cover(team, size, wide, lines, doers, starts, lat, lon, week) -> tuple:
+    """Visit parts of the week no member can take go, while the team has room, to the
+    nearest worker further afield who can (a regular for that visit, as a provider
+    finds one, rather than whoever is free each week). Returns the team's ids."""
+    team = list(team)
+    for i, line in enumerate(lines):
+        for w in wide:
+            if len(doers[i]) >= line[3] or len(team) >= size:
+                break
+            if w.id in team or w in doers[i]:
+                continue
+            start = week.fits(w, line, lat, lon, at=starts[i] if doers[i] else None)
+            if start is None:
+                continue
+            week.take(w, line, lat, lon, start)
+            doers[i].append(w)
+            starts[i] = start
+            team.append(w.id)
+    return tuple(team)
 
 
 def _second(team, near, lines, doers, starts, lat, lon, week) -> None:

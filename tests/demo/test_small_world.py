@@ -213,3 +213,23 @@ def test_every_visit_has_its_history_row(small_world):
     assert set(VisitAssignment.history.values_list("id", "visit_id", "worker_id")) == set(
         VisitAssignment.objects.values_list("id", "visit_id", "worker_id")
     )
+
+
+def test_the_last_four_weeks_were_delivered_by_each_persons_regular_team(small_world):
+    """The completed visits of the four weeks before this one carry the workers who did
+    them: the person's regular team as the normal week plans it (KENT-8.1: at most 8,
+    with double-handed visits), so that a day's usual workers come from weeks of
+    history. Missed and cancelled visits have nobody."""
+    past = Visit.objects.filter(
+        date__lt=small_world.today - timedelta(days=small_world.today.weekday())
+    )
+    completed = past.filter(status="completed")
+    done = completed.filter(assignments__isnull=False).distinct().count()
+    assert done / completed.count() > 0.9
+    assert not past.exclude(status="completed").filter(assignments__isnull=False).exists()
+    teams = {}
+    for person, worker in VisitAssignment.objects.filter(visit__in=completed).values_list(
+        "visit__individual_id", "worker_id"
+    ):
+        teams.setdefault(person, set()).add(worker)
+    assert teams and max(len(t) for t in teams.values()) <= 8

@@ -1,5 +1,6 @@
 """Each person's regular team as the demo plans it (homecare/demo/teams.py, KENT-8.1)."""
 
+from dataclasses import replace
 from datetime import time
 from types import SimpleNamespace
 
@@ -62,3 +63,16 @@ def test_a_person_visited_once_a_week_keeps_one_worker():
     workers = [_worker("callum", 1), _worker("dora", 2)]
     teams = regular_teams([_person([1])], workers, target=4, most=8)
     assert teams.team["kathleen"] == ("callum",)
+
+
+def test_a_visit_nobody_near_can_take_goes_to_a_regular_from_further_afield():
+    """Of the sixty nearest workers only Callum works, on Fridays; the Tuesday visit goes
+    to Fiona, further away and on shift on Tuesdays, rather than to whoever is free."""
+    callum = replace(_worker("callum", 1), windows={4: [(7 * 60, 15 * 60)]})
+    idle = [replace(_worker(f"idle{i:02d}", 2), windows={}) for i in range(59)]
+    fiona = replace(_worker("fiona", 5), windows={1: [(7 * 60, 15 * 60)]})
+    teams = regular_teams([_person([1, 4])], [callum, *idle, fiona], target=4, most=8)
+    assert sorted(teams.team["kathleen"]) == ["callum", "fiona"]
+    planned = {key[1]: who for key, who in teams.planned.items()}
+    assert planned == {1: ("fiona",), 4: ("callum",)}
+    assert sum(teams.uncovered.values()) == 0
