@@ -16,6 +16,8 @@ from .engine import SIM, Engine
 
 #: Candidate changes checked with the exact schedule per visit, at most.
 TRIES = 30
+#: Passes of ``share_polish`` over the people below the team share.
+ROUNDS = 3
 #: Minutes either side of a visit's window within which a worker's visits are in its
 #: way (travel to and from it).
 SLACK = 30
@@ -278,34 +280,47 @@ def share_polish(
     start = [0.0] * e.n
     if not e.schedule(routes, start):
         return routes
-    for c in sorted(below, key=lambda c: (by.get(c, 0) / of[c], str(c))):
-        while c in below and time.monotonic() < deadline:
-            best = None
-            owner = {t: k for k, r in enumerate(routes) for t in r}
-            by, of = _team_counts(e, routes, members)
-            spare = {c for c, n in of.items() if by.get(c, 0) - 1 >= target * n - 1e-9}
-            for t, k in owner.items():
-                if members[t] is None or k in members[t] or e.pinned_task[t]:
-                    continue
-                if e.visits[e.tv[t]].client_id != c:
-                    continue
-                for m in sorted(members[t] & set(e.elig[t])):
-                    if m == owner.get(e.partner[t], -1):
-                        continue
-                    for trial in _to_member(e, routes, start, t, k, m, members, spare, deadline):
-                        now = _below(*_team_counts(e, trial, members), target)
-                        if len(now) >= len(below):
-                            continue
-                        st = [0.0] * e.n
-                        e.schedule(trial, st)
-                        total = e.evaluate(trial, st, 0)["total"]
-                        if best is None or (len(now), total) < (len(best[1]), best[2]):
-                            best = (trial, now, total)
-            if best is None:
-                break
-            routes, below, _ = best
-            e.schedule(routes, start)
+    for _ in range(ROUNDS):  # a person fixed can free the way for another
+        was = len(below)
+        for c in sorted(below, key=lambda c: (by.get(c, 0) / of[c], str(c))):
+            while c in below and time.monotonic() < deadline:
+                got = _share_move(e, routes, start, c, below, members, target, deadline)
+                if got is None:
+                    break
+                routes, below = got
+                e.schedule(routes, start)
+                by, of = _team_counts(e, routes, members)
+        if len(below) == was or not below:
+            break
     return routes
+
+
+def _share_move(e: Engine, routes, start, c, below: set, members, target: float, deadline):
+    """The cheapest change that gives person ``c`` a team member for a part a stranger
+    does and leaves fewer people below ``target``: (routes, the people then below), or
+    None."""
+    best = None
+    owner = {t: k for k, r in enumerate(routes) for t in r}
+    by, of = _team_counts(e, routes, members)
+    spare = {p for p, n in of.items() if by.get(p, 0) - 1 >= target * n - 1e-9}
+    for t, k in owner.items():
+        if members[t] is None or k in members[t] or e.pinned_task[t]:
+            continue
+        if e.visits[e.tv[t]].client_id != c:
+            continue
+        for m in sorted(members[t] & set(e.elig[t])):
+            if m == owner.get(e.partner[t], -1):
+                continue
+            for trial in _to_member(e, routes, start, t, k, m, members, spare, deadline):
+                now = _below(*_team_counts(e, trial, members), target)
+                if len(now) >= len(below):
+                    continue
+                st = [0.0] * e.n
+                e.schedule(trial, st)
+                total = e.evaluate(trial, st, 0)["total"]
+                if best is None or (len(now), total) < (len(best[1]), best[2]):
+                    best = (trial, now, total)
+    return None if best is None else best[:2]
 
 
 def _to_member(e: Engine, routes, start, t: int, k: int, m: int, members, spare, deadline):
@@ -337,13 +352,13 @@ def _to_member(e: Engine, routes, start, t: int, k: int, m: int, members, spare,
             st = [0.0] * e.n
             if not e.schedule(trial, st):  # (a half of a pair out: the starts as they were)
                 st = start
-            placed = _rehome(e, trial, st, out, m, members, spare)
+            placed = _rehome(e, trial, st, out, m, members, spare, deadline)
             if placed is not None:
                 yield placed
                 break
 
 
-def _rehome(e: Engine, routes, start, tasks, avoid: int, members, spare, deep: bool = True):
+def _rehome(e: Engine, routes, start, tasks, avoid: int, members, spare, deadline, deep=2):
     """``routes`` with each of ``tasks`` (out of every route) put in another worker's
     gap, a team member of its person first, else (``deep``) in place of one visit of
     such a member, which goes to a gap of its own; None if one finds no place."""
@@ -362,7 +377,9 @@ def _rehome(e: Engine, routes, start, tasks, avoid: int, members, spare, deep: b
             if done is not None:
                 break
         if done is None and deep:
-            done = _displace(e, routes, start, x, team - {avoid, partner_owner}, members, spare)
+            done = _displace(
+                e, routes, start, x, team - {avoid, partner_owner}, members, spare, deadline, deep
+            )
         if done is None:
             return None
         routes = done
@@ -370,12 +387,16 @@ def _rehome(e: Engine, routes, start, tasks, avoid: int, members, spare, deep: b
     return routes
 
 
-def _displace(e: Engine, routes, start, x: int, team, members, spare):
+def _displace(e: Engine, routes, start, x: int, team, members, spare, deadline, deep: int):
     """``routes`` with task ``x`` given to a member of ``team`` in place of one of their
     tasks about then, which goes to another worker's gap; None if none works."""
+    import time
+
     lo, hi = e.te[x] - SLACK, e.hard[x] + e.dur[x] + SLACK
     for k2 in sorted(set(e.elig[x]) & team):
         for y in routes[k2]:
+            if time.monotonic() > deadline:
+                return None
             if (
                 e.pinned_task[y]
                 or e.partner[y] >= 0
@@ -389,7 +410,7 @@ def _displace(e: Engine, routes, start, x: int, team, members, spare):
                 st = [0.0] * e.n
                 if not e.schedule(trial, st):
                     continue
-                got = _rehome(e, trial, st, [y], k2, members, spare, deep=False)
+                got = _rehome(e, trial, st, [y], k2, members, spare, deadline, deep - 1)
                 if got is not None:
                     return got
     return None
