@@ -219,13 +219,12 @@ def test_the_last_four_weeks_were_delivered_by_each_persons_regular_team(small_w
     """The completed visits of the four weeks before this one carry the workers who did
     them: the person's regular team as the normal week plans it (KENT-8.1: at most 8,
     with double-handed visits), so that a day's usual workers come from weeks of
-    history. Missed and cancelled visits have nobody."""
-    past = Visit.objects.filter(
-        date__lt=small_world.today - timedelta(days=small_world.today.weekday())
-    )
-    completed = past.filter(status="completed")
+    history. A visit no member took, and missed and cancelled visits, have nobody."""
+    monday = small_world.today - timedelta(days=small_world.today.weekday())
+    past = Visit.objects.filter(date__lt=monday)
+    completed = past.filter(status="completed", kind="visit", package__status="active")
     done = completed.filter(assignments__isnull=False).distinct().count()
-    assert done / completed.count() > 0.9
+    assert done / completed.count() > 0.75
     assert not past.exclude(status="completed").filter(assignments__isnull=False).exists()
     teams = {}
     for person, worker in VisitAssignment.objects.filter(visit__in=completed).values_list(
