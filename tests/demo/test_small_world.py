@@ -215,19 +215,23 @@ def test_every_visit_has_its_history_row(small_world):
     )
 
 
-def test_the_last_four_weeks_were_delivered_by_each_persons_regular_team(small_world):
-    """The completed visits of the four weeks before this one carry the workers who did
-    them: the person's regular team as the normal week plans it (KENT-8.1: at most 8,
-    with double-handed visits), so that a day's usual workers come from weeks of
-    history. A visit no member took, and missed and cancelled visits, have nobody."""
+def test_the_last_two_weeks_were_rostered_to_each_persons_regular_team(small_world):
+    """The visits of the two weeks before this one carry the workers rostered to them:
+    the person's regular team as the normal week plans it (KENT-8.1: at most 8, with
+    double-handed visits), so that a day's usual workers include those who come on one
+    weekday only. A visit no member took, older weeks' visits and cancelled visits have
+    nobody."""
     monday = small_world.today - timedelta(days=small_world.today.weekday())
-    past = Visit.objects.filter(date__lt=monday)
-    completed = past.filter(status="completed", kind="visit", package__status="active")
-    done = completed.filter(assignments__isnull=False).distinct().count()
-    assert done / completed.count() > 0.75
-    assert not past.exclude(status="completed").filter(assignments__isnull=False).exists()
+    older = Visit.objects.filter(date__lt=monday - timedelta(days=14))
+    assert older.exists()
+    assert not older.filter(assignments__isnull=False).exists()
+    past = Visit.objects.filter(date__gte=monday - timedelta(days=14), date__lt=monday)
+    assert not past.filter(status="cancelled", assignments__isnull=False).exists()
+    done = past.exclude(status="cancelled").filter(kind="visit", package__status="active")
+    rostered = done.filter(assignments__isnull=False).distinct().count()
+    assert rostered / done.count() > 0.75
     teams = {}
-    for person, worker in VisitAssignment.objects.filter(visit__in=completed).values_list(
+    for person, worker in VisitAssignment.objects.filter(visit__in=done).values_list(
         "visit__individual_id", "worker_id"
     ):
         teams.setdefault(person, set()).add(worker)
