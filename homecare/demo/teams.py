@@ -218,6 +218,8 @@ def regular_teams(people, workers, *, target: int, most: int) -> Teams:
         if len(team) < size and _gaps(lines, doers):
             wide = [w for _, _, w in ranked[: WIDER * NEAREST]]
             team = _cover(team, size, wide, lines, doers, starts, lat, lon, week)
+        if len(team) == 1 < size and len(lines) >= 2:
+            team = _second(team, near, lines, doers, starts, lat, lon, week)
         if len(team) == 1:
             # One worker for all their visits: leave them room either side of each.
             _pad(lines, doers, starts, lat, lon, week)
@@ -324,8 +326,6 @@ def _team(lines, lat, lon, near, size: int, week: _Week):
     _share_days(team, lines, doers, starts, lat, lon, week)
     if ndays >= 4:
         _fill(team, size, near, lines, doers, starts, lat, lon, week)
-    if len(team) == 1 < size and len(lines) >= 2:
-        _second(team, near, lines, doers, starts, lat, lon, week)
     # Most visits first, as the rota history will rank them.
     count = Counter(w.id for who in doers for w in who)
     team.sort(key=lambda w: -count[w.id])
@@ -455,12 +455,12 @@ def _cover(team, size, wide, lines, doers, starts, lat, lon, week) -> tuple:
     return tuple(team)
 
 
-def _second(team, near, lines, doers, starts, lat, lon, week) -> None:
+def _second(team, near, lines, doers, starts, lat, lon, week) -> tuple:
     """A person whose visits all go to one worker gets a second, who takes one of them
     (single-handed), so that a busy hour or a day off of the first leaves someone who
     knows the person: the nearest who is on shift at the time of every visit of theirs,
-    else the nearest who can take one."""
-    (first,) = team
+    else the nearest who can take one. Returns the team's ids."""
+    first = next(w for who in doers for w in who)
     singles = [i for i, line in enumerate(lines) if line[3] == 1 and first in doers[i]]
     for everywhere in (True, False):
         for w, _ in near[:FILL_TRIES]:
@@ -483,8 +483,8 @@ def _second(team, near, lines, doers, starts, lat, lon, week) -> None:
                 week.take(w, line, lat, lon, start)
                 doers[i] = [w]
                 starts[i] = start
-                team.append(w)
-                return
+                return (*team, w.id)
+    return team
 
 
 def _days(w, lines, doers) -> set:
