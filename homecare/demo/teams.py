@@ -10,14 +10,13 @@ to a worker who suits the person (gender preference, skills), lives nearby, is
 on shift and off their rest break at its time, and can get there from their
 other regular visits of that day (starting it inside its window), within a day's
 and a week's hours; the workers who can take most of the week join first. Every
-member visits on two days or more, so that the weeks before any day show them as
-one of the person's usual workers; members beyond those the week needs (up to
+member visits on two days or more where the week allows; members beyond those the week needs (up to
 the team's size) take two visits each, so that a day off or a busy hour leaves
 others who know the person, and a person whose visits would all go to one worker
 gets a second who takes one of them (on shift at the times of the others where
 one nearby is); a visit no member can take goes to a regular from further afield
 while the team has room. The week so planned is what the demo rota follows
-(:mod:`.rota`), and :func:`fit_contracts` gives each worker a contract that holds
+(:mod:`.rota`) and its last two weeks were rostered to (:mod:`.billing`), and :func:`fit_contracts` gives each worker a contract that holds
 their week.
 """
 
