@@ -2,7 +2,9 @@
 
 For the four whole weeks (Monday to Sunday) before this one: each package's
 visits from its pattern (most completed, a few missed or cancelled, seeded),
-every contract's rates, its payment periods opened and closed, and each
+the last two weeks' completed and missed ones rostered to the workers the person's
+regular team plans for them on a normal week (so that the weeks before any day show
+each person's usual workers, as a provider's records do), every contract's rates, its payment periods opened and closed, and each
 period's invoice drawn through the pricing engine and submitted; the older
 ones approved or paid. The short-term block is sized so its last period used
 about 85% of its hours: the 80% alert (LAN-ST-9.5) was raised to the council
@@ -23,7 +25,7 @@ from homecare.billing.models import ContractRate
 from homecare.domain.patterns import occurrences
 from homecare.packages.models import Visit
 
-from . import bulk, schedule
+from . import bulk, rostering, schedule
 
 REASON = "Delivered (demo)"
 _COLUMNS = (*schedule._COLUMNS, "status")
@@ -76,6 +78,8 @@ def _past_visits(builder, first, last) -> int:
         )
     )
     count = 0
+    delivered = []  # (visit id, package, the pattern line, date)
+    recent = last - timedelta(days=rostering.DELIVERED_DAYS - 1)
     with bulk.Inserter(Visit, columns=_COLUMNS, reason=REASON) as table:
         for plan in builder.people:
             package = plan.package
@@ -100,13 +104,17 @@ def _past_visits(builder, first, last) -> int:
                         if roll < MISSED + CANCELLED
                         else Visit.Status.COMPLETED
                     )
+                    visit_id = builder.ids()
                     table.add_row((
-                        builder.ids(), package.organisation_id, package.id,
+                        visit_id, package.organisation_id, package.id,
                         package.individual_id, entry.id, occ.date, line.kind, occ.start,
                         occ.end, occ.minutes, line.window_minutes, line.workers_required,
                         entry.tasks, status,
                     ))  # fmt: skip
                     count += 1
+                    if status != Visit.Status.CANCELLED and occ.date >= recent:
+                        delivered.append((visit_id, package, line, occ.date))
+    rostering.save_delivered(delivered, builder.teams, builder.workers)
     return count
 
 

@@ -81,6 +81,41 @@ def save_rota(visits, workers, *, rng, leave_open: float) -> int:
     return len({visit_id for visit_id, _ in pairs})
 
 
+#: Days before this week whose visits (those not cancelled) carry the workers rostered
+#: to them: two weeks, so that every weekday's regulars (one who comes on Tuesdays only
+#: as well) are among the person's usual workers on any day of the rota week
+#: (``rostering.day``), even after a visit of theirs was cancelled.
+DELIVERED_DAYS = 14
+
+
+def save_delivered(delivered, regulars: teams.Teams, worker_plans) -> int:
+    """Who was rostered to the recent past weeks' visits: the workers the person's
+    regular team plans for the visit on a normal week (``teams.Teams.planned``) when it
+    plans all of them and they had started by then. ``delivered`` holds (visit id,
+    package, pattern line, date). Returns how many assignments were saved (with their
+    history)."""
+    started = {w.worker.id: w.worker.started_on for w in worker_plans}
+    columns = ("organisation_id", "visit_id", "worker_id")
+    last = VisitAssignment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with (
+        bulk.indexes_deferred(VisitAssignment),
+        bulk.Inserter(VisitAssignment, columns=columns, history=False) as table,
+    ):
+        for visit_id, package, line, day in delivered:
+            key = (package.individual_id, line.weekday, _minute(line.start_time))
+            workers = regulars.planned.get(key, ())
+            # All its workers or none (a part no member took was someone else's).
+            if len(workers) == line.workers_required and all(started[w] <= day for w in workers):
+                for worker_id in workers:
+                    table.add_row((package.organisation_id, visit_id, worker_id))
+        table.flush()
+        if table.count:
+            bulk.write_history(
+                VisitAssignment.objects.filter(pk__gt=last), reason="Delivered (demo)"
+            )
+    return table.count
+
+
 #: The demo provider's own tuning of its rota weights, as its manager would set it on
 #: /rota/weights/: a stranger at a person with few visits weighs more (their share by
 #: the trusted team, KENT-8.1, is what the county checks).

@@ -10,11 +10,13 @@ to a worker who suits the person (gender preference, skills), lives nearby, is
 on shift and off their rest break at its time, and can get there from their
 other regular visits of that day (starting it inside its window), within a day's
 and a week's hours; the workers who can take most of the week join first. Every
-member visits on two days or more, so that the weeks before any day show them as
-one of the person's usual workers; members beyond those the week needs (up to
+member visits on two days or more where the week allows; members beyond those the week needs (up to
 the team's size) take two visits each, so that a day off or a busy hour leaves
-others who know the person. The week so planned is what the demo rota follows
-(:mod:`.rota`), and :func:`fit_contracts` gives each worker a contract that holds
+others who know the person, and a person whose visits would all go to one worker
+gets a second who takes one of them (on shift at the times of the others where
+one nearby is); a visit no member can take goes to a regular from further afield
+while the team has room. The week so planned is what the demo rota follows
+(:mod:`.rota`) and its last two weeks were rostered to (:mod:`.billing`), and :func:`fit_contracts` gives each worker a contract that holds
 their week.
 """
 
@@ -212,6 +214,11 @@ def regular_teams(people, workers, *, target: int, most: int) -> Teams:
                         week.take(w, line, lat, lon, start)
             else:
                 team, doers, starts = wide
+        if len(team) < size and _gaps(lines, doers):
+            wide = [w for _, _, w in ranked[: WIDER * NEAREST]]
+            team = _cover(team, size, wide, lines, doers, starts, lat, lon, week)
+        if len(team) == 1 < size and len(lines) >= 2:
+            team = _second(team, near, lines, doers, starts, lat, lon, week)
         if len(team) == 1:
             # One worker for all their visits: leave them room either side of each.
             _pad(lines, doers, starts, lat, lon, week)
@@ -424,6 +431,59 @@ def _fill(team, size, near, lines, doers, starts, lat, lon, week) -> None:
             week.take(giver, lines[i], lat, lon, start)
             doers[i][doers[i].index(w)] = giver
             starts[i] = start
+
+
+def _cover(team, size, wide, lines, doers, starts, lat, lon, week) -> tuple:
+    """Visit parts of the week no member can take go, while the team has room, to the
+    nearest worker further afield who can (a regular for that visit, as a provider
+    finds one, rather than whoever is free each week). Returns the team's ids."""
+    team = list(team)
+    for i, line in enumerate(lines):
+        for w in wide:
+            if len(doers[i]) >= line[3] or len(team) >= size:
+                break
+            if w.id in team or w in doers[i]:
+                continue
+            start = week.fits(w, line, lat, lon, at=starts[i] if doers[i] else None)
+            if start is None:
+                continue
+            week.take(w, line, lat, lon, start)
+            doers[i].append(w)
+            starts[i] = start
+            team.append(w.id)
+    return tuple(team)
+
+
+def _second(team, near, lines, doers, starts, lat, lon, week) -> tuple:
+    """A person whose visits all go to one worker gets a second, who takes one of them
+    (single-handed), so that a busy hour or a day off of the first leaves someone who
+    knows the person: the nearest who is on shift at the time of every visit of theirs,
+    else the nearest who can take one. Returns the team's ids."""
+    first = next(w for who in doers for w in who)
+    singles = [i for i, line in enumerate(lines) if line[3] == 1 and first in doers[i]]
+    for everywhere in (True, False):
+        for w, _ in near[:FILL_TRIES]:
+            if w is first:
+                continue
+            if everywhere and not all(
+                line[4] <= w.skills
+                and w.windows.get(line[0])
+                and week._opens(w, line[0], line[1], line[2] - line[1], line[5])
+                for line in lines
+            ):
+                continue
+            for i in reversed(singles):
+                line = lines[i]
+                week.drop(first, line, lat, lon, starts[i])
+                start = week.fits(w, line, lat, lon)
+                if start is None:
+                    week.take(first, line, lat, lon, starts[i])
+                    continue
+                week.take(w, line, lat, lon, start)
+                doers[i] = [w]
+                starts[i] = start
+                return (*team, w.id)
+    return team
 
 
 def _days(w, lines, doers) -> set:

@@ -151,6 +151,7 @@ def build_problem(
         travel=QuickStraightLine(),
         weights=weights or Weights(),
         travel_allowance=travel_allowance,
+        team_share=rules.TEAM_SHARE,
     )
     notes = [f"{name} has no availability on this day." for name in no_time]
     return problem, kept_out, fixed, notes

@@ -145,6 +145,10 @@ class Problem:
     weights: Weights = field(default_factory=Weights)
     day_origin: datetime | None = None
     travel_allowance: float | None = None
+    #: The share of each person's visit parts their trusted team should do (KENT-8.1,
+    #: as the provider measures it, e.g. 0.85); ``solve(polish=True)`` then moves team
+    #: members in for the people below it (``room.share_polish``). None: not measured.
+    team_share: float | None = None
 
 
 class Stop(NamedTuple):

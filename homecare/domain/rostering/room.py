@@ -16,6 +16,11 @@ from .engine import SIM, Engine
 
 #: Candidate changes checked with the exact schedule per visit, at most.
 TRIES = 30
+#: Passes of ``share_polish`` over the people below the team share.
+ROUNDS = 3
+#: Minutes either side of a visit's window within which a worker's visits are in its
+#: way (travel to and from it).
+SLACK = 30
 
 
 def _windows(e: Engine, k: int, route: list[int], start, t: int, skip: int = -1):
@@ -225,3 +230,187 @@ def team_polish(e: Engine, routes: list[list[int]]) -> list[list[int]]:
                 routes = got
                 e.schedule(routes, start)
     return routes
+
+
+def _team_counts(e: Engine, routes, members) -> tuple[dict, dict]:
+    """Per person with a trusted team: their visit parts in ``routes`` done by it, and
+    all their parts there."""
+    by: dict = {}
+    of: dict = {}
+    for k, r in enumerate(routes):
+        for t in r:
+            if members[t] is None:
+                continue
+            c = e.visits[e.tv[t]].client_id
+            of[c] = of.get(c, 0) + 1
+            by[c] = by.get(c, 0) + (k in members[t])
+    return by, of
+
+
+def _below(by: dict, of: dict, target: float) -> set:
+    return {c for c, n in of.items() if by.get(c, 0) < target * n - 1e-9}
+
+
+def share_polish(
+    e: Engine, routes: list[list[int]], target: float, *, seconds: float = 3.0
+) -> list[list[int]]:
+    """People whose share of visit parts by their trusted team is below ``target``
+    (KENT-8.1): a part of theirs done by a stranger goes to a member of their team,
+    into a gap of the member's day or in place of the member's visits then, which go
+    to other workers (their own people's team members first). A change is kept when
+    fewer people are then below the target (the cheapest such change for the part);
+    every change is checked with the exact schedule and the workers' maximum
+    minutes. Gives up after ``seconds``."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    routes = [list(r) for r in routes]
+    members: list = []
+    for t in range(e.n):
+        v = e.visits[e.tv[t]]
+        members.append(
+            frozenset(k for k in e.qualified[t] if e.workers[k].id in v.trusted)
+            if v.trusted
+            else None
+        )
+    by, of = _team_counts(e, routes, members)
+    below = _below(by, of, target)
+    if not below:
+        return routes
+    start = [0.0] * e.n
+    if not e.schedule(routes, start):
+        return routes
+    for _ in range(ROUNDS):  # a person fixed can free the way for another
+        was = len(below)
+        for c in sorted(below, key=lambda c: (by.get(c, 0) / of[c], str(c))):
+            while c in below and time.monotonic() < deadline:
+                got = _share_move(e, routes, start, c, below, members, target, deadline)
+                if got is None:
+                    break
+                routes, below = got
+                e.schedule(routes, start)
+                by, of = _team_counts(e, routes, members)
+        if len(below) == was or not below:
+            break
+    return routes
+
+
+def _share_move(e: Engine, routes, start, c, below: set, members, target: float, deadline):
+    """The cheapest change that gives person ``c`` a team member for a part a stranger
+    does and leaves fewer people below ``target``: (routes, the people then below), or
+    None."""
+    best = None
+    owner = {t: k for k, r in enumerate(routes) for t in r}
+    by, of = _team_counts(e, routes, members)
+    spare = {p for p, n in of.items() if by.get(p, 0) - 1 >= target * n - 1e-9}
+    for t, k in owner.items():
+        if members[t] is None or k in members[t] or e.pinned_task[t]:
+            continue
+        if e.visits[e.tv[t]].client_id != c:
+            continue
+        for m in sorted(members[t] & set(e.elig[t])):
+            if m == owner.get(e.partner[t], -1):
+                continue
+            for trial in _to_member(e, routes, start, t, k, m, members, spare, deadline):
+                now = _below(*_team_counts(e, trial, members), target)
+                if len(now) >= len(below):
+                    continue
+                st = [0.0] * e.n
+                e.schedule(trial, st)
+                total = e.evaluate(trial, st, 0)["total"]
+                if best is None or (len(now), total) < (len(best[1]), best[2]):
+                    best = (trial, now, total)
+    return None if best is None else best[:2]
+
+
+def _to_member(e: Engine, routes, start, t: int, k: int, m: int, members, spare, deadline):
+    """Rotas with task ``t`` moved from worker ``k`` to worker ``m``: into a gap of m's
+    day, else in place of one (or all) of m's tasks about then, each of which goes to
+    another worker's gap (a team member of its own person first)."""
+    import time
+
+    for pos, _, _ in _windows(e, m, routes[m], start, t)[:2]:
+        got = _try(e, routes, [(k, _without(routes[k], t)), (m, _with(routes[m], pos, t))])
+        if got is not None:
+            yield got
+            return
+    lo, hi = e.te[t] - SLACK, e.hard[t] + e.dur[t] + SLACK
+    blockers = [
+        x for x in routes[m] if not e.pinned_task[x] and start[x] < hi and lo < start[x] + e.dur[x]
+    ]
+    sets = [[x] for x in blockers] + [blockers[i : i + 2] for i in range(len(blockers) - 1)]
+    if len(blockers) > 2:
+        sets.append(blockers)
+    for out in sets:
+        if time.monotonic() > deadline:
+            return
+        rest = [x for x in routes[m] if x not in out]
+        for pos, _, _ in _windows(e, m, rest, start, t)[:2]:
+            trial = list(routes)
+            trial[k] = _without(routes[k], t)
+            trial[m] = [*rest[:pos], t, *rest[pos:]]
+            st = [0.0] * e.n
+            if not e.schedule(trial, st):  # (a half of a pair out: the starts as they were)
+                st = start
+            placed = _rehome(e, trial, st, out, m, members, spare, deadline)
+            if placed is not None:
+                yield placed
+                break
+
+
+def _rehome(e: Engine, routes, start, tasks, avoid: int, members, spare, deadline, deep=2):
+    """``routes`` with each of ``tasks`` (out of every route) put in another worker's
+    gap, a team member of its person first, else (``deep``) in place of one visit of
+    such a member, which goes to a gap of its own; None if one finds no place."""
+    for x in sorted(tasks, key=lambda x: e.partner[x] < 0):
+        team = members[x] or frozenset()
+        partner_owner = next((k for k, r in enumerate(routes) if e.partner[x] in r), -1)
+        options = sorted(
+            _relocations(e, routes, start, x, {avoid, partner_owner}),
+            key=lambda o: (o[1] not in team, o[0]),
+        )
+        if team and e.visits[e.tv[x]].client_id not in spare:  # a stranger takes them below
+            options = [o for o in options if o[1] in team]
+        done = None
+        for _, k2, pos2 in options[:6]:
+            done = _try(e, routes, [(k2, _with(routes[k2], pos2, x))])
+            if done is not None:
+                break
+        if done is None and deep:
+            done = _displace(
+                e, routes, start, x, team - {avoid, partner_owner}, members, spare, deadline, deep
+            )
+        if done is None:
+            return None
+        routes = done
+        e.schedule(routes, start)
+    return routes
+
+
+def _displace(e: Engine, routes, start, x: int, team, members, spare, deadline, deep: int):
+    """``routes`` with task ``x`` given to a member of ``team`` in place of one of their
+    tasks about then, which goes to another worker's gap; None if none works."""
+    import time
+
+    lo, hi = e.te[x] - SLACK, e.hard[x] + e.dur[x] + SLACK
+    for k2 in sorted(set(e.elig[x]) & team):
+        for y in routes[k2]:
+            if time.monotonic() > deadline:
+                return None
+            if (
+                e.pinned_task[y]
+                or e.partner[y] >= 0
+                or not (start[y] < hi and lo < start[y] + e.dur[y])
+            ):
+                continue
+            rest = _without(routes[k2], y)
+            for pos, _, _ in _windows(e, k2, rest, start, x)[:1]:
+                trial = list(routes)
+                trial[k2] = [*rest[:pos], x, *rest[pos:]]
+                st = [0.0] * e.n
+                if not e.schedule(trial, st):
+                    continue
+                got = _rehome(e, trial, st, [y], k2, members, spare, deadline, deep - 1)
+                if got is not None:
+                    return got
+    return None

@@ -10,6 +10,9 @@ from .kernels import warm_up
 from .model import Problem, Solution, Stop
 from .search import Search
 
+#: Most seconds of the time limit kept for ``room.share_polish`` (a tenth at most).
+SHARE_SECONDS = 3.0
+
 
 def _solution(engine: Engine, routes, left: dict[int, str], stats: dict) -> Solution:
     start = [0.0] * engine.n
@@ -69,7 +72,10 @@ def solve(
     ``progress(fraction, best_total)`` is called now and then from the search.
     With ``polish``, single-handed visits done outside the person's trusted team
     then move to a team member with a gap when that is cheaper
-    (``room.team_polish``).
+    (``room.team_polish``), and, with ``problem.team_share``, the people still below
+    that share of their visits by their trusted team get team members moved in
+    (``room.share_polish``, in the last tenth of the time limit, ``SHARE_SECONDS`` at
+    most).
     Raises ``ProblemError`` when the input cannot be rostered as given.
 
     The first call in a process loads the compiled search kernels (numba,
@@ -85,13 +91,17 @@ def solve(
         routes, left = _insert_all(engine, routes, left, seed)
     else:
         routes, left = greedy(engine)
+    # The time kept for bringing team members back to people below the team share.
+    spare = min(SHARE_SECONDS, time_limit_s / 10) if polish and problem.team_share else 0.0
     search = Search(engine, routes, left, seed=seed)
-    search.run(deadline=t0 + time_limit_s, progress=progress)
+    search.run(deadline=t0 + time_limit_s - spare, progress=progress)
     routes = search.best_routes
     if polish:
-        from .room import team_polish
+        from .room import share_polish, team_polish
 
         routes = team_polish(engine, routes)
+        if spare:
+            routes = share_polish(engine, routes, problem.team_share, seconds=spare)
     stats = {
         "seconds": time.monotonic() - t0,
         "cpu_seconds": time.process_time() - c0,

@@ -11,7 +11,7 @@ from homecare.domain.rostering import (
     validate,
 )
 from homecare.domain.rostering.engine import Engine
-from homecare.domain.rostering.room import make_room, team_polish
+from homecare.domain.rostering.room import make_room, share_polish, team_polish
 
 GRID = [[0 if i == j else 10 for j in range(4)] for i in range(4)]
 
@@ -123,3 +123,53 @@ def test_polish_leaves_a_visit_where_the_team_member_has_no_gap():
     ]
     e = Engine(Problem(visits=visits, workers=workers, travel=MatrixTravel(GRID)))
     assert team_polish(e, [[0], [1]]) == [[0], [1]]
+
+
+def _share_problem(dee_free: bool):
+    """Pat (one visit at 09:00) trusts only Ann; Ann has Quin's 09:00 visit; Quin trusts
+    Ann and Dee. Cal, a stranger to both, has Pat's visit. Dee has Rob, who trusts only
+    her, at 10:30 (free at 09:00) or (``dee_free`` false) at 09:00 too."""
+    workers = [
+        Worker(id=w, skills=frozenset({"care"}), shifts=((480, 720),), start_location=0)
+        for w in ("ann", "cal", "dee")
+    ]
+
+    def visit(vid, client, place, at, trusted):
+        return Visit(
+            id=vid,
+            client_id=client,
+            location=place,
+            earliest=at,
+            latest=at + 5,
+            duration=60,
+            trusted=frozenset(trusted),
+        )
+
+    visits = [
+        visit("pat", "p", 1, 540, {"ann"}),
+        visit("quin", "q", 2, 540, {"ann", "dee"}),
+        visit("rob", "r", 3, 630 if dee_free else 540, {"dee"}),
+    ]
+    e = Engine(Problem(visits=visits, workers=workers, travel=MatrixTravel(GRID)))
+    return e, [[1], [0], [2]]  # Ann: Quin; Cal: Pat; Dee: Rob
+
+
+def _owners(e, routes) -> dict:
+    return {e.visits[e.tv[t]].id: e.workers[k].id for k, r in enumerate(routes) for t in r}
+
+
+def test_a_person_below_the_team_share_gets_their_member_and_the_other_person_theirs():
+    e, routes = _share_problem(dee_free=True)
+    start = [0.0] * e.n
+    assert e.schedule(routes, start)
+    routes = share_polish(e, routes, 0.85)
+    owners = _owners(e, routes)
+    assert owners["pat"] == "ann"
+    assert owners["quin"] == "dee"
+    assert e.schedule(routes, start)
+
+
+def test_the_team_share_polish_takes_nobody_else_below_it():
+    e, routes = _share_problem(dee_free=False)
+    # Dee is with Rob, whose only member she is: Quin would get Cal, a stranger.
+    assert share_polish(e, routes, 0.85) == routes
