@@ -48,7 +48,7 @@ class WeightsForm(forms.ModelForm):
         fields = RotaWeights.FIELDS
 
     #: Added later than the others: a form without it keeps the current value.
-    OPTIONAL = ("continuity_share",)
+    OPTIONAL = ("continuity_share", "team_share")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,4 +64,6 @@ class WeightsForm(forms.ModelForm):
             value = data.get(name)
             if value is not None and value < 0:
                 self.add_error(name, "A weight cannot be negative.")
+        if (share := data.get("team_share")) is not None and share > 100:
+            self.add_error("team_share", "The team share goal is a percentage: 0 to 100.")
         return data

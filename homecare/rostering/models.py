@@ -180,6 +180,13 @@ class RotaWeights(models.Model):
         help_text="Per minute a journey exceeds the travel time built into each visit "
         "(the contract's visit.travel_allowance, LAN-HC-4.1).",
     )
+    team_share = models.FloatField(
+        "team share goal (%)",
+        default=85.0,
+        help_text="The share of each person's visits their trusted team should do "
+        "(KENT-8.1): after the search, people below it get team members moved in. "
+        "0 turns this off.",
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -195,6 +202,7 @@ class RotaWeights(models.Model):
         "unusual",
         "balance",
         "long_leg",
+        "team_share",
     )
 
     class Meta:
@@ -209,7 +217,11 @@ class RotaWeights(models.Model):
                 & models.Q(balance__gte=0)
                 & models.Q(long_leg__gte=0),
                 name="rota_weights_not_negative",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(team_share__gte=0) & models.Q(team_share__lte=100),
+                name="rota_weights_team_share_a_percentage",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -151,7 +151,7 @@ def build_problem(
         travel=QuickStraightLine(),
         weights=weights or Weights(),
         travel_allowance=travel_allowance,
-        team_share=rules.TEAM_SHARE,
+        team_share=(weights or Weights()).team_share / 100 or None,
     )
     notes = [f"{name} has no availability on this day." for name in no_time]
     return problem, kept_out, fixed, notes

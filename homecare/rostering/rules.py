@@ -160,12 +160,6 @@ def conflicts(day, assignment: dict, starts=None) -> dict[str, list[str]]:
     return out
 
 
-#: The share of each person's visits their trusted team should do (KENT-8.1, measured
-#: as issue 5's county benchmark measures it): the optimizer brings team members back
-#: to the people below it.
-TEAM_SHARE = 0.85
-
-
 def trusted_team(v) -> tuple[str, ...]:
     """KENT-8.1: the person's usual workers, at most the team size for their package."""
     return tuple(v.usual[: v.team_limit])

@@ -244,6 +244,8 @@ def rota_weights_set(*, by, provider, values: dict) -> RotaWeights:
     bad = [k for k, v in values.items() if k not in RotaWeights.FIELDS or v is None or v < 0]
     if bad:
         raise ValidationError(f"Weights must be zero or more: {', '.join(sorted(bad))}.")
+    if values.get("team_share", 0) > 100:
+        raise ValidationError("The team share goal is a percentage: 0 to 100.")
     weights, _ = RotaWeights.objects.update_or_create(
         organisation=provider, defaults={**values, "changed_by": by, "changed_at": timezone.now()}
     )

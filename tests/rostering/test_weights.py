@@ -34,3 +34,28 @@ def test_a_negative_weight_is_refused_and_nothing_changes(rota, login):
     assert not RotaWeights.objects.exists()
     weights, _ = _weights(rota["provider"])
     assert weights.travel == 1.0  # the optimizer's default
+
+
+def test_the_team_share_goal_is_the_providers_and_reaches_the_optimizer(rota, login):
+    """KENT-8.1: the share of each person's visits their trusted team should do is
+    the provider's goal (85% unless it says otherwise); 0 turns the polish off."""
+    from homecare.rostering.day import load_day
+    from homecare.rostering.optimise import build_problem
+
+    day = load_day(rota["provider"], rota["tomorrow"])
+    weights, _ = _weights(rota["provider"])
+    assert weights.team_share == 85.0
+    assert build_problem(day, weights=weights)[0].team_share == 0.85
+    client = login(rota["coordinator"])
+    values = {k: "1" for k in RotaWeights.FIELDS}
+    response = client.post(reverse("rostering:weights"), values | {"team_share": "120"})
+    assert response.status_code == 200
+    assert "The team share goal is a percentage: 0 to 100." in response.content.decode()
+    assert not RotaWeights.objects.exists()
+    response = client.post(reverse("rostering:weights"), values | {"team_share": "90"})
+    assert response.status_code == 302
+    weights, _ = _weights(rota["provider"])
+    assert build_problem(day, weights=weights)[0].team_share == 0.9
+    client.post(reverse("rostering:weights"), values | {"team_share": "0"})
+    weights, _ = _weights(rota["provider"])
+    assert build_problem(day, weights=weights)[0].team_share is None

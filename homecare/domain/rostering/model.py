@@ -122,6 +122,10 @@ class Weights:
     ``long_leg``: per minute by which one leg exceeds
     ``Problem.travel_allowance`` (the travel time built into each visit,
     LAN-HC-4.1). ``unassigned``: per visit left without workers.
+    ``team_share``: not a weight but the provider's goal for continuity, the
+    percentage of each person's visit parts their trusted team should do
+    (KENT-8.1); the people below it get team members moved in after the search
+    (``Problem.team_share``, ``room.share_polish``); 0 turns that off.
     """
 
     travel: float = 1.0
@@ -133,6 +137,7 @@ class Weights:
     balance: float = 0.0
     long_leg: float = 0.0
     unassigned: float = 100_000.0
+    team_share: float = 85.0
 
 
 @dataclass
