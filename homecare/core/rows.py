@@ -286,17 +286,27 @@ def inserts(objs: list, *, need_pk: bool = True) -> list[Statement]:
     returning = need_pk and not with_pk
     if returning and not connection.features.can_return_rows_from_bulk_insert:
         raise NotSupportedError(f"{connection.vendor} does not return the keys it inserts")
+    pk = model._meta.pk if returning else None
+    return [
+        _Insert(alias, sql, params, chunk, pk)
+        for sql, params, chunk in _chunks(
+            alias, model, with_pk, returning, objs, lambda f, obj: f.pre_save(obj, True)
+        )
+    ]
+
+
+def _chunks(alias: str, model, with_pk: bool, returning: bool, rows: list, value):
+    """``(INSERT text, its values, the rows)`` for ``rows`` in as few statements as
+    the backend takes, each field's value ``value(field, row)`` prepared by the
+    field for the database."""
+    connection = connections[alias]
     _sql, fields = _insert_sql(alias, model, with_pk, 1, returning)
-    size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
-    made = []
-    for start in range(0, len(objs), size):
-        chunk = objs[start : start + size]
+    size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
         sql, fields = _insert_sql(alias, model, with_pk, len(chunk), returning)
-        params = [
-            f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in chunk for f in fields
-        ]
-        made.append(_Insert(alias, sql, params, chunk, model._meta.pk if returning else None))
-    return made
+        params = [f.get_db_prep_save(value(f, row), connection) for row in chunk for f in fields]
+        yield sql, params, chunk
 
 
 def insert(objs: list, *, need_pk: bool = True) -> None:
@@ -312,21 +322,19 @@ def value_inserts(model, values: list[dict]) -> list[Statement]:
     if not values:
         return []
     alias = router.db_for_write(model)
-    connection = connections[alias]
     _sql, fields = _insert_sql(alias, model, False, 1, False)
     defaults = {f.attname: f.get_default() for f in fields}
-    size = connection.ops.bulk_batch_size(fields, values) or len(values)
-    made = []
-    for start in range(0, len(values), size):
-        chunk = values[start : start + size]
-        sql, fields = _insert_sql(alias, model, False, len(chunk), False)
-        params = [
-            f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
-            for row in chunk
-            for f in fields
-        ]
-        made.append(Statement(alias, sql, params))
-    return made
+    return [
+        Statement(alias, sql, params)
+        for sql, params, _chunk in _chunks(
+            alias,
+            model,
+            False,
+            False,
+            values,
+            lambda f, row: row.get(f.attname, defaults[f.attname]),
+        )
+    ]
 
 
 @functools.cache
