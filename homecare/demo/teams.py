@@ -370,18 +370,24 @@ def _steal(w, day, lines, doers, starts, lat, lon, week):
     """A visit on another day than ``day`` that ``w`` can take over from a member who
     keeps two days or more: (line index, that member, start), or None."""
     for i, who in enumerate(doers):
-        line = lines[i]
-        if line[0] == day or not who or w in who:
+        if lines[i][0] == day or not who or w in who:
             continue
-        giver = next((m for m in who if _gives(m, i, lines, doers)), None)
-        if giver is None:
-            continue
-        week.drop(giver, line, lat, lon, starts[i])
-        start = week.fits(w, line, lat, lon, at=starts[i] if line[3] > 1 else None)
-        week.take(giver, line, lat, lon, starts[i])
-        if start is not None:
-            return i, giver, start
+        if (found := _could_take(w, i, lines, doers, starts, lat, lon, week)) is not None:
+            return i, *found
     return None
+
+
+def _could_take(w, i, lines, doers, starts, lat, lon, week):
+    """Whether ``w`` could take visit line ``i`` over from a member who keeps two days
+    or more: (that member, the start), or None. The week is left as it was."""
+    giver = next((m for m in doers[i] if _gives(m, i, lines, doers)), None)
+    if giver is None:
+        return None
+    line = lines[i]
+    week.drop(giver, line, lat, lon, starts[i])
+    start = week.fits(w, line, lat, lon, at=starts[i] if line[3] > 1 else None)
+    week.take(giver, line, lat, lon, starts[i])
+    return None if start is None else (giver, start)
 
 
 def _hand_over(w, steal, lines, doers, starts, lat, lon, week) -> None:
@@ -406,21 +412,14 @@ def _fill(team, size, near, lines, doers, starts, lat, lon, week) -> None:
         tried += 1
         moved = []  # (line index, the member who gave it)
         for i, who in enumerate(doers):
-            line = lines[i]
-            if not who or w in who or any(lines[j][0] == line[0] for j, _, _ in moved):
+            if not who or w in who or any(lines[j][0] == lines[i][0] for j, _, _ in moved):
                 continue
-            giver = next((m for m in who if _gives(m, i, lines, doers)), None)
-            if giver is None:
+            found = _could_take(w, i, lines, doers, starts, lat, lon, week)
+            if found is None:
                 continue
-            week.drop(giver, line, lat, lon, starts[i])
-            start = week.fits(w, line, lat, lon, at=starts[i] if line[3] > 1 else None)
-            if start is None:
-                week.take(giver, line, lat, lon, starts[i])
-                continue
-            week.take(w, line, lat, lon, start)
-            who[who.index(giver)] = w
+            giver, start = found
             moved.append((i, giver, starts[i]))
-            starts[i] = start
+            _hand_over(w, (i, giver, start), lines, doers, starts, lat, lon, week)
             if len(moved) == 2:
                 break
         if len(moved) == 2:
