@@ -19,9 +19,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import time
 import weakref
 
 from django.db import NotSupportedError, connections, router
+
+try:
+    from psycopg.adapt import Transformer
+except ImportError:  # psycopg 3 is the PostgreSQL driver; SQLite needs none
+    Transformer = None
 
 
 @functools.cache
@@ -93,23 +99,54 @@ def run(statements: list[Statement]) -> list:
         known = _prepared_on(session, cursor)
         text, parts, made = _merged(connection, statements, known)
         try:
-            cursor.execute(text)
+            results = _send(connection, text)
         except Exception:
             with _prepared_lock:  # which of them the session prepared is unknown now
                 _prepared.pop(session, None)
             raise
         known.update(made)
+        # The psycopg cursor's loaders: Django's for the connection's time zone.
+        tx = Transformer.from_context(cursor.cursor)
         answering = iter(statements)
-        for n, answers_here in enumerate(parts):
-            if n:
-                cursor.nextset()
-            if answers_here:
-                answers.append(_answer(next(answering), cursor))
+        for result, answers_here in zip(results, parts, strict=True):
+            if not answers_here:
+                continue
+            statement = next(answering)
+            fetched = None
+            if statement.returns_rows:
+                tx.set_pgresult(result)
+                fetched = tx.load_rows(0, result.ntuples, tuple)
+            answers.append(statement.read(fetched))
     return answers
 
 
 def _answer(statement: Statement, cursor):
     return statement.read(cursor.fetchall() if statement.returns_rows else None)
+
+
+def _send(connection, text: bytes) -> list:
+    """Send ``text`` (several statements) as one simple query on ``connection``'s
+    session; their results. In a transaction not yet begun, the ``BEGIN`` goes in
+    the same round trip (psycopg's cursor would send it alone first). The query is
+    logged as a cursor logs it, where Django logs queries."""
+    from psycopg import errors, generators
+    from psycopg.pq import ExecStatus, TransactionStatus
+
+    session = connection.connection
+    pgconn = session.pgconn
+    begin = not session.autocommit and pgconn.transaction_status == TransactionStatus.IDLE
+    started = time.monotonic()
+    with connection.wrap_database_errors, session.lock:
+        pgconn.send_query(session._get_tx_start_command() + b";\n" + text if begin else text)
+        results = session.wait(generators.execute(pgconn))
+        for result in results:
+            if result.status == ExecStatus.FATAL_ERROR:
+                raise errors.error_from_result(result, encoding=pgconn._encoding)
+    if connection.queries_logged:
+        connection.queries_log.append(
+            {"sql": text.decode(), "time": f"{time.monotonic() - started:.3f}"}
+        )
+    return results[1:] if begin else results
 
 
 def _prepared_on(session, cursor) -> set:
@@ -151,8 +188,6 @@ def _merged(connection, statements: list[Statement], known: set):
     prepared once per session and executed by name. Returns the query, whether
     each part of it answers a statement (a ``PREPARE`` does not), and the names it
     prepares."""
-    from psycopg.adapt import Transformer
-
     literal = Transformer.from_context(connection.connection).as_literal
     texts, parts, made = [], [], set()
     for s in statements:
