@@ -3,7 +3,7 @@ real HTTP endpoint into PostgreSQL, and a replay storm.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_ecm \\
         .venv/bin/python benchmarks/ecm_events.py [--seconds 15] [--clients 16] \\
-        [--server gunicorn|wsgiref] [--procs 2] [--threads 8] [--auth token|session] \\
+        [--server granian|wsgiref] [--procs 2] [--threads 8] [--auth token|session] \\
         [--batch 1] [--app-batch 50] [--storm 10000]
 
 1. Recreates the PostgreSQL database named in ``DATABASE_URL`` (default
@@ -18,9 +18,9 @@ real HTTP endpoint into PostgreSQL, and a replay storm.
    (default) a phone token (``Authorization: Bearer``, as
    ``POST /visits/api/device-token/`` issues), ``--auth session`` a session
    with the second factor verified and a CSRF token.
-2. Starts a real server in a child process: ``--server gunicorn`` (default; the
+2. Starts a real server in a child process: ``--server granian`` (default; the
    production server: ``--procs`` worker processes of ``--threads`` threads,
-   gthread) or ``wsgiref`` (the standard library's, pre-forked the same way),
+   WSGI) or ``wsgiref`` (the standard library's, pre-forked the same way),
    serving the Django project with DEBUG off on a loopback port; database
    connections are kept.
 3. Sustained load, bounded by ``--seconds``: ``--clients`` threads, each on one
@@ -68,7 +68,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.ecm_http import (  # noqa: E402
     Phone,
-    gunicorn_command,
+    granian_command,
     postgres_cpu_seconds,
     serve,
     server_cpu_seconds,
@@ -392,7 +392,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=15, help="of each sustained phase")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--server", choices=["gunicorn", "wsgiref"], default="gunicorn")
+    parser.add_argument("--server", choices=["granian", "wsgiref"], default="granian")
     parser.add_argument("--procs", type=int, default=2, help="server processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     parser.add_argument("--auth", choices=["token", "session"], default="token")
@@ -436,8 +436,8 @@ def main() -> int:
 
     connections.close_all()
 
-    if args.server == "gunicorn":
-        argv = gunicorn_command(args.port, args.procs, args.threads)
+    if args.server == "granian":
+        argv = granian_command(args.port, args.procs, args.threads)
     else:
         argv = [sys.executable, __file__, "--serve", "--port", str(args.port)]
         argv += ["--procs", str(args.procs), "--threads", str(args.threads)]

@@ -1,5 +1,5 @@
-"""The HTTP side of ``benchmarks/ecm_events.py``: the server it starts (gunicorn,
-or the standard library's wsgiref pre-forked), the server's CPU time, and the
+"""The HTTP side of ``benchmarks/ecm_events.py``: the server it starts (granian,
+the production server, or the standard library's wsgiref pre-forked), the server's CPU time, and the
 phones' keep-alive connections with request bodies built ahead."""
 
 from __future__ import annotations
@@ -22,27 +22,31 @@ HOME = ("53.749000", "-2.500000")
 # ------------------------------------------------------------------ the server
 
 
-def gunicorn_command(port: int, procs: int, threads: int) -> list[str]:
-    """The production server (README, "Deploying"): gthread workers, keep-alive."""
+def granian_command(port: int, procs: int, threads: int) -> list[str]:
+    """The production server (README, "Deploying"): granian's WSGI interface,
+    ``procs`` worker processes of ``threads`` threads each, HTTP/1.1 keep-alive."""
     return [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "homecare.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
+        str(Path(sys.executable).with_name("granian")),
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
         "--workers",
         str(procs),
-        "--worker-class",
-        "gthread",
-        "--threads",
+        "--blocking-threads",
         str(threads),
-        "--keep-alive",
-        "30",
         "--backlog",
         "512",
+        "--no-ws",
+        "--http",
+        "1",
         "--log-level",
         "warning",
-        "--chdir",
+        "--working-dir",
         str(ROOT),
+        "homecare.wsgi:application",
     ]
 
 
