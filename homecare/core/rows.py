@@ -164,6 +164,18 @@ def _prepared_on(session, cursor) -> set:
 
 _PREFIX = "homecare_"
 
+_transformers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session -> Transformer
+
+
+def _literals(session):
+    """``session``'s literal adapter, kept with the session: a transformer caches the
+    dumper it finds for each type, which costs more to find than to use."""
+    try:
+        return _transformers[session].as_literal
+    except KeyError:
+        transformer = _transformers[session] = Transformer.from_context(session)
+        return transformer.as_literal
+
 
 @functools.cache
 def _prepared_as(sql: str) -> tuple[str, bytes]:
@@ -188,7 +200,7 @@ def _merged(connection, statements: list[Statement], known: set):
     prepared once per session and executed by name. Returns the query, whether
     each part of it answers a statement (a ``PREPARE`` does not), and the names it
     prepares."""
-    literal = Transformer.from_context(connection.connection).as_literal
+    literal = _literals(connection.connection)
     texts, parts, made = [], [], set()
     for s in statements:
         values = tuple(b"NULL" if value is None else literal(value) for value in s.params)

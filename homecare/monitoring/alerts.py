@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from homecare.notifications.services import notification_raise
+from homecare.organisations.models import Organisation
 
 KIND_OF_OUTCOME = {"void": "void_call", "no_response": "no_response"}
 
@@ -83,10 +84,13 @@ def _who(watch) -> str:
 
 
 def _raise(watch, kind: str, *, subject: str, body: str, refs: list[str]):
+    # The provider and the council in one query (a check-in raising this holds its
+    # visit's lock meanwhile).
+    organisations = Organisation.objects.in_bulk([watch.organisation_id, watch.council_id])
     return notification_raise(
         kind=kind,
-        provider=watch.organisation,
-        council=watch.council,
+        provider=organisations[watch.organisation_id],
+        council=organisations[watch.council_id],
         package=watch.visit.package,
         individual=watch.visit.individual,
         subject=subject,

@@ -35,7 +35,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from homecare.core import rows
-from homecare.core.group_commit import GroupCommit
+from homecare.core.group_commit import GroupCommit, after_answering
 from homecare.domain import evv
 from homecare.monitoring import services as monitoring
 from homecare.packages.models import Visit, VisitAssignment
@@ -82,9 +82,12 @@ def record(checks: list[Check], *, retries: int = DEADLOCK_RETRIES) -> list:
     """Record ``checks`` (one transaction); one answer each, in order: the event
     recorded (accepted or refused, or the first one for a replayed key), or the
     :class:`EventError` saying why nothing could be recorded."""
+    connection = transaction.get_connection()
+    outermost = not connection.in_atomic_block
     try:
         with transaction.atomic():
-            return _Batch(checks).run()
+            answers = _Batch(checks).run()
+            hooks = _take_commit_hooks(connection) if outermost else []
     except OperationalError as error:
         if retries and _is_deadlock(error):
             return record(checks, retries=retries - 1)
@@ -99,6 +102,20 @@ def record(checks: list[Check], *, retries: int = DEADLOCK_RETRIES) -> list:
             return [replayed(existing, checks[0].worker)]
         except EventError as error:
             return [error]
+    for hook in hooks:
+        after_answering(hook)
+    return answers
+
+
+def _take_commit_hooks(connection) -> list:
+    """The work the batch's transaction asked to run once committed (a late call's
+    email to the council), taken from Django to run after the batch's requests are
+    answered (:func:`homecare.core.group_commit.after_answering`): the others
+    written with it do not wait for the email. Called last in the transaction, so a
+    failed commit runs none of it, as Django's own hooks."""
+    hooks = [func for _savepoints, func, _robust in connection.run_on_commit]
+    connection.run_on_commit.clear()
+    return hooks
 
 
 def _is_deadlock(error: OperationalError) -> bool:

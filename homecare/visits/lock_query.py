@@ -41,7 +41,9 @@ _PARTS = (
     (
         "i",
         Individual,
-        {"latitude", "longitude", "address_line_1", "town", "postcode"},
+        # Where the home is, and the name a late call's notification gives.
+        {"latitude", "longitude", "address_line_1", "town", "postcode"}
+        | {"given_name", "family_name"},
         "individual",
     ),
     ("w", CallWatch, None, "call_watch"),

@@ -83,3 +83,70 @@ def test_a_failed_write_is_raised_in_every_request_it_held():
     # The next request leads again (nobody is left holding the lead).
     group.write = lambda items: ["ok"] * len(items)
     assert group.submit(["y"]) == ["ok"]
+
+
+def test_work_after_a_write_runs_once_the_batch_is_answered_and_the_next_leader_woken():
+    """A late call's email, say: the requests written with it do not wait for it."""
+    from homecare.core.group_commit import after_answering
+
+    writing, release, follower_answered = threading.Event(), threading.Event(), threading.Event()
+    seen = []
+
+    def write(items):
+        if items == ["first"]:
+            writing.set()
+            release.wait(5)
+            after_answering(lambda: seen.append(("after", follower_answered.wait(5))))
+        return items
+
+    group = GroupCommit(write)
+    answers = {}
+
+    def request(name):
+        answers[name] = group.submit([name])
+        if name == "second":
+            follower_answered.set()
+
+    first = threading.Thread(target=request, args=("first",))
+    first.start()
+    assert writing.wait(5)
+    second = threading.Thread(target=request, args=("second",))
+    second.start()
+    while len(group._queue) < 1:
+        threading.Event().wait(0.001)
+    release.set()
+    for thread in (first, second):
+        thread.join(5)
+    # The first request's work ran after the second request was answered (by the
+    # next leader, woken before the work began).
+    assert seen == [("after", True)]
+    assert answers == {"first": ["first"], "second": ["second"]}
+
+
+def test_work_after_answering_runs_at_once_outside_a_group_and_its_error_is_only_logged(caplog):
+    from homecare.core.group_commit import after_answering
+
+    ran = []
+    after_answering(lambda: ran.append("now"))
+    assert ran == ["now"]
+
+    def write(items):
+        after_answering(lambda: 1 / 0)
+        return items
+
+    assert GroupCommit(write).submit(["a"]) == ["a"]
+    assert "Work after a group commit failed" in caplog.text
+
+
+def test_a_failed_write_runs_none_of_its_work_after():
+    from homecare.core.group_commit import after_answering
+
+    ran = []
+
+    def write(items):
+        after_answering(lambda: ran.append("sent"))
+        raise RuntimeError("the commit failed")
+
+    with pytest.raises(RuntimeError):
+        GroupCommit(write).submit(["a"])
+    assert ran == []
