@@ -166,3 +166,27 @@ def test_a_statement_is_prepared_once_per_session_and_executed_by_name():
     sent = [q["sql"] for q in first.captured_queries + second.captured_queries]
     assert sum("PREPARE homecare_" in q for q in sent) <= 1  # none when an earlier test did
     assert sent[-1].startswith("EXECUTE homecare_")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL merges statements")
+def test_the_commonest_values_are_written_as_psycopg_writes_them():
+    import uuid
+    from zoneinfo import ZoneInfo
+
+    from psycopg.adapt import Transformer
+
+    connection.ensure_connection()
+    literal = Transformer.from_context(connection.connection).as_literal
+    london = datetime(2026, 7, 1, 9, 30, 1, 12, tzinfo=ZoneInfo("Europe/London"))
+    values = [None, True, False, uuid.uuid4(), AT, AT.replace(microsecond=5), london]
+    for value in values:
+        fast = rows._FAST[type(value)](value)
+        if value is london:
+            assert fast is None  # another zone: left to psycopg
+        else:
+            assert fast == literal(value)
+    # And the database reads them back as they were.
+    with connection.cursor() as cursor:
+        written = b", ".join(rows._FAST[type(v)](v) or literal(v) for v in values)
+        cursor.execute(b"SELECT " + written)
+        assert list(cursor.fetchone()) == values
