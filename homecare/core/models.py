@@ -34,6 +34,9 @@ class CareRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+        # Nobody looks records up by who archived them: no index to keep up on
+        # every insert.
+        db_index=False,
     )
 
     objects = RecordQuerySet.as_manager()

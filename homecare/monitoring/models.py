@@ -33,17 +33,21 @@ class CallWatch(CareRecord):
         VOID = "void", "Void call"
         NO_RESPONSE = "no_response", "No response"
 
+    # Both first in an index below: no index of their own to keep up as every
+    # check-in and check-out moves the watch.
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
         related_name="call_watches",
         help_text="The provider delivering the visit.",
+        db_index=False,
     )
     council = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The council that commissioned the visit (its contract's owner).",
+        db_index=False,
     )
     visit = models.OneToOneField(
         "packages.Visit", on_delete=models.PROTECT, related_name="call_watch"
@@ -86,7 +90,12 @@ class CallWatch(CareRecord):
     flags = models.JSONField(default=list, blank=True)
     called_ahead_at = models.DateTimeField(null=True, blank=True)
     called_ahead_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     call_ahead_note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -119,9 +128,12 @@ class CallPresence(models.Model):
     """One worker in (and out of) the home on a call: arrival and departure."""
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    watch = models.ForeignKey(CallWatch, on_delete=models.PROTECT, related_name="presences")
+    # First in the unique constraint's index below.
+    watch = models.ForeignKey(
+        CallWatch, on_delete=models.PROTECT, related_name="presences", db_index=False
+    )
     worker = models.ForeignKey("workforce.CareWorker", on_delete=models.PROTECT, related_name="+")
     arrived_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)

@@ -71,10 +71,12 @@ class VisitEvent(CareRecord):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
 
-    organisation = models.ForeignKey(**ORG)
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    # The indexes below lead with the organisation and the visit; each index more
+    # is kept up on every event a phone sends.
+    organisation = models.ForeignKey(**ORG, db_index=False)
+    idempotency_key = models.CharField(max_length=64)  # unique: see Meta
     visit = models.ForeignKey(
-        "packages.Visit", null=True, on_delete=models.PROTECT, related_name="events"
+        "packages.Visit", null=True, on_delete=models.PROTECT, related_name="events", db_index=False
     )
     worker = models.ForeignKey(
         "workforce.CareWorker", null=True, on_delete=models.PROTECT, related_name="visit_events"
@@ -95,12 +97,20 @@ class VisitEvent(CareRecord):
     reason = models.TextField(blank=True)
     needs_approval = models.BooleanField(default=False)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     approved_at = models.DateTimeField(null=True)
 
     class Meta:
         ordering = ["received_at"]
+        constraints = [
+            # A constraint, not unique=True: PostgreSQL gets no second, LIKE index.
+            models.UniqueConstraint(fields=["idempotency_key"], name="visitevent_one_per_key")
+        ]
         indexes = [
             models.Index(fields=["visit", "kind"]),
             models.Index(fields=["organisation", "outcome", "received_at"]),
@@ -130,7 +140,7 @@ class CallRecord(CareRecord):
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETED = "completed", "Completed"
 
-    organisation = models.ForeignKey(**ORG)
+    organisation = models.ForeignKey(**ORG, db_index=False)  # first in the index below
     visit = models.OneToOneField("packages.Visit", on_delete=models.PROTECT, related_name="call")
     individual = models.ForeignKey("people.Individual", on_delete=models.PROTECT, related_name="+")
     service_type = models.CharField(max_length=200)
@@ -148,7 +158,8 @@ class CallRecord(CareRecord):
         default=False, help_text="A manual check-in or check-out awaits the coordinator."
     )
 
-    history = HistoricalRecords()
+    # History is looked up by the call's id and by date only.
+    history = HistoricalRecords(no_db_index=["organisation", "individual", "visit", "archived_by"])
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "date", "status"])]
@@ -166,15 +177,18 @@ class CallRecord(CareRecord):
 class CallWorker(models.Model):
     """One worker's actual start and end on a call."""
 
-    organisation = models.ForeignKey(**ORG)
-    call = models.ForeignKey(CallRecord, on_delete=models.PROTECT, related_name="workers")
+    organisation = models.ForeignKey(**ORG, db_index=False)  # read through its call
+    # First in the unique constraint's index below.
+    call = models.ForeignKey(
+        CallRecord, on_delete=models.PROTECT, related_name="workers", db_index=False
+    )
     worker = models.ForeignKey("workforce.CareWorker", on_delete=models.PROTECT, related_name="+")
     checked_in_at = models.DateTimeField()
     checked_out_at = models.DateTimeField(null=True)
     check_in_method = models.CharField(max_length=8, choices=VisitEvent.Method.choices)
     check_out_method = models.CharField(max_length=8, choices=VisitEvent.Method.choices, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["organisation", "call", "worker"])
 
     class Meta:
         ordering = ["checked_in_at"]
