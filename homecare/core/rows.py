@@ -252,7 +252,8 @@ def _together(connection) -> bool:
 
 @functools.cache
 def _select_sql(alias: str, model, names, column: str, count: int, through) -> str:
-    q = connections[alias].ops.quote_name
+    connection = connections[alias]
+    q = connection.ops.quote_name
     table = q(model._meta.db_table)
     columns = ", ".join(
         f"{table}.{q(model._meta.get_field(name).column)}"
@@ -261,11 +262,21 @@ def _select_sql(alias: str, model, names, column: str, count: int, through) -> s
     where = q(model._meta.get_field(column).column)
     order = q(model._meta.pk.column)
     marks = ", ".join(["%s"] * count)
-    if through is not None:
-        other, by = through
-        key, rows = q(other._meta.pk.column), q(other._meta.db_table)
-        marks = f"SELECT {key} FROM {rows} WHERE {q(other._meta.get_field(by).column)} IN ({marks})"
-    return f"SELECT {columns} FROM {table} WHERE {table}.{where} IN ({marks}) ORDER BY {order}"
+    if through is None:
+        return f"SELECT {columns} FROM {table} WHERE {table}.{where} IN ({marks}) ORDER BY {order}"
+    other, by = through
+    key, rows = q(other._meta.pk.column), q(other._meta.db_table)
+    keys = f"SELECT {key} FROM {rows} WHERE {q(other._meta.get_field(by).column)} IN ({marks})"
+    if connection.vendor == "postgresql":
+        # The keys as an array the index is searched with, whatever the table's
+        # statistics say: a statement prepared while the table was nearly empty
+        # (a new day's presences) keeps its plan for the session, and a join
+        # planned then scans the whole table once it has grown.
+        return (
+            f"SELECT {columns} FROM {table} WHERE {table}.{where} = ANY(ARRAY({keys})) "
+            f"ORDER BY {order}"
+        )
+    return f"SELECT {columns} FROM {table} WHERE {table}.{where} IN ({keys}) ORDER BY {order}"
 
 
 class Select(Statement):
