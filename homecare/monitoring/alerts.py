@@ -83,14 +83,22 @@ def _who(watch) -> str:
     return f"{person.given_name} {person.family_name}"
 
 
+def _organisations(watch) -> tuple:
+    """The watch's provider and council: as read with it (the sweep's), or both in
+    one query (a check-in raising this holds its visit's lock meanwhile)."""
+    fields = [watch._meta.get_field(name) for name in ("organisation", "council")]
+    if all(field.is_cached(watch) for field in fields):
+        return watch.organisation, watch.council
+    found = Organisation.objects.in_bulk([watch.organisation_id, watch.council_id])
+    return found[watch.organisation_id], found[watch.council_id]
+
+
 def _raise(watch, kind: str, *, subject: str, body: str, refs: list[str]):
-    # The provider and the council in one query (a check-in raising this holds its
-    # visit's lock meanwhile).
-    organisations = Organisation.objects.in_bulk([watch.organisation_id, watch.council_id])
+    provider, council = _organisations(watch)
     return notification_raise(
         kind=kind,
-        provider=organisations[watch.organisation_id],
-        council=organisations[watch.council_id],
+        provider=provider,
+        council=council,
         package=watch.visit.package,
         individual=watch.visit.individual,
         subject=subject,

@@ -84,3 +84,21 @@ def test_a_void_call_is_reported(world, council_email, mailbox, django_capture_o
         )
     assert Notification.objects.get().kind == "void_call"
     assert "[Void call]" in mails(mailbox)[0]
+
+
+def test_an_alert_reads_the_provider_and_council_once_or_not_at_all(
+    world, django_assert_num_queries
+):
+    """Read with the watch (the sweep's missed calls): no query; a watch read alone
+    (a check-in's): the two organisations in one query."""
+    from homecare.monitoring import alerts
+    from homecare.monitoring.models import CallWatch
+
+    watch = services.watch_for(world["visit"])
+    with_both = CallWatch.objects.select_related("organisation", "council").get(pk=watch.pk)
+    with django_assert_num_queries(0):
+        provider, council = alerts._organisations(with_both)
+    alone = CallWatch.objects.get(pk=watch.pk)
+    with django_assert_num_queries(1):
+        assert alerts._organisations(alone) == (provider, council)
+    assert (provider.pk, council.pk) == (watch.organisation_id, watch.council_id)
