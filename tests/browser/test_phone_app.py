@@ -129,6 +129,10 @@ def test_a_visit_recorded_offline_is_completed_exactly_once(browser, live_server
         screenshot(page, "phone-visit")
 
         context.set_offline(True)
+        # The phone knows it is offline before the worker taps (the browser tells
+        # the page a moment after the network goes): the check-out is queued, not
+        # sent into a connection that is going away.
+        page.wait_for_function("() => navigator.onLine === false")
         page.get_by_role("button", name="Check out").click()
         expect(page.locator("#sync")).to_have_text("Offline · 1 to send")
         expect(page.locator(".chip.completed")).to_be_visible()

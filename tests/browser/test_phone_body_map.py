@@ -55,6 +55,7 @@ def test_a_skin_concern_marked_on_the_phone_reaches_the_visit_record(
         expect(marks.first).to_contain_text("Pressure area (redness, sore), lower back (sacrum)")
 
         context.set_offline(True)
+        page.wait_for_function("() => navigator.onLine === false")  # as the phone app test
         tap(page, "front", 46, 120)
         page.get_by_label("What is it").select_option("bruise")
         page.get_by_label("What it looks like").fill("Blue-purple, 4 cm, says she knocked it")
