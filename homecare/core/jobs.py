@@ -62,6 +62,34 @@ def enqueue(name: str, **arguments) -> JobRun:
     return run
 
 
+def run_soon(name: str, here: Callable[[], object] | None = None, **arguments) -> None:
+    """Job ``name`` once the current transaction commits, for work whose own rows
+    record how it went (a notification records its delivery, its attempts and its
+    last error): with the immediate backend it runs in this process and writes no
+    ``JobRun`` (``here``: the same work done with what the caller holds in memory;
+    the registered job by default), a failure logged, as :func:`run_job` logs it;
+    with Celery it is queued as :func:`enqueue` queues it."""
+    if name not in _REGISTRY:
+        raise KeyError(f"No job is called {name!r}.")
+    if settings.HOMECARE_JOBS != "immediate":
+        transaction.on_commit(lambda: _enqueue_alone(name, arguments))
+        return
+    work = here or (lambda: _REGISTRY[name](**arguments))
+
+    def run_here():
+        try:
+            work()
+        except Exception:
+            log.exception("Job %s failed", name)
+
+    transaction.on_commit(run_here)
+
+
+def _enqueue_alone(name: str, arguments: dict) -> None:
+    with transaction.atomic():
+        enqueue(name, **arguments)
+
+
 def run_job(run_id: str) -> JobRun:
     """Run a queued job once: a conditional update claims it, so a redelivered
     message cannot run it twice."""

@@ -19,8 +19,10 @@ def event_key(watch, kind: str) -> str:
     return f"call:{watch.visit_id}:{kind}"
 
 
-def call_late(watch):
-    """KENT-3.9.4 / KENT-3.8.1: a late call."""
+def call_late(watch, *, notify=notification_raise):
+    """KENT-3.9.4 / KENT-3.8.1: a late call. ``notify`` raises the notification
+    (:func:`~homecare.notifications.services.notification_raise`; a batch of
+    check-ins writes its notifications with its other rows)."""
     start = timezone.localtime(watch.ordered_at)
     detail = (
         f"started at {timezone.localtime(watch.started_at):%H:%M}"
@@ -37,11 +39,12 @@ def call_late(watch):
             f"the ordered time."
         ),
         refs=["KENT-3.9.4", "KENT-3.8.1"],
+        notify=notify,
     )
 
 
-def call_missed(watch):
-    """KENT-3.9.5 / KENT-3.8.1: a missed call."""
+def call_missed(watch, *, notify=notification_raise):
+    """KENT-3.9.5 / KENT-3.8.1: a missed call (``notify`` as for :func:`call_late`)."""
     start = timezone.localtime(watch.ordered_at)
     detail = (
         f"started only at {timezone.localtime(watch.started_at):%H:%M}"
@@ -58,6 +61,7 @@ def call_missed(watch):
             f"{watch.missed_minutes} minutes after the ordered time."
         ),
         refs=["KENT-3.9.5", "KENT-3.8.1"],
+        notify=notify,
     )
 
 
@@ -93,9 +97,11 @@ def _organisations(watch) -> tuple:
     return found[watch.organisation_id], found[watch.council_id]
 
 
-def _raise(watch, kind: str, *, subject: str, body: str, refs: list[str]):
+def _raise(
+    watch, kind: str, *, subject: str, body: str, refs: list[str], notify=notification_raise
+):
     provider, council = _organisations(watch)
-    return notification_raise(
+    return notify(
         kind=kind,
         provider=provider,
         council=council,

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from homecare.core.jobs import enqueue
+from homecare.core.jobs import run_soon
 
 from .models import KINDS, Notification
 
@@ -28,7 +28,7 @@ from .models import KINDS, Notification
 CLAIM_LEASE = timedelta(minutes=5)
 
 
-def notification_raise(
+def notification_build(
     *,
     kind: str,
     provider,
@@ -42,20 +42,12 @@ def notification_raise(
     by=None,
     deliver_within_minutes: int | None = None,
 ) -> Notification:
-    """Record that the council must be told of an event, once.
-
-    ``event_key`` names the event (for example ``"missed:<visit id>"``):
-    raising it again returns the notification already raised and sends
-    nothing more. ``deliver_within_minutes`` comes from the contract's
-    rulebook (e.g. ``notify.emergency_within``), never from code.
-    """
+    """The notification of an event, checked and not yet written (see
+    :func:`notification_raise`)."""
     if kind not in KINDS:
         raise ValidationError(f"Unknown kind of notification: {kind!r}.")
     if not event_key:
         raise ValidationError("A notification needs the key of the event it is about.")
-    existing = Notification.objects.filter(event_key=event_key).first()
-    if existing is not None:
-        return existing
     now = timezone.now()
     notification = Notification(
         organisation=provider,
@@ -77,25 +69,50 @@ def notification_raise(
         recipient=council.email,
     )
     notification._history_user = notification.raised_by
+    return notification
+
+
+def notification_raise(**fields) -> Notification:
+    """Record that the council must be told of an event, once
+    (:func:`notification_build` takes ``fields``).
+
+    ``event_key`` names the event (for example ``"missed:<visit id>"``):
+    raising it again returns the notification already raised and sends
+    nothing more. ``deliver_within_minutes`` comes from the contract's
+    rulebook (e.g. ``notify.emergency_within``), never from code.
+    """
+    notification = notification_build(**fields)
+    existing = Notification.objects.filter(event_key=notification.event_key).first()
+    if existing is not None:
+        return existing
     try:
         # A savepoint: a race with another raiser of the same event leaves the
         # caller's transaction usable, and the first one wins.
         with transaction.atomic():
             notification.save()
     except IntegrityError:
-        return Notification.objects.get(event_key=event_key)
-    pk = str(notification.pk)
-    transaction.on_commit(lambda: enqueue_delivery(pk))
+        return Notification.objects.get(event_key=notification.event_key)
+    deliver_once_committed(notification)
     return notification
 
 
-def enqueue_delivery(pk: str) -> None:
-    with transaction.atomic():
-        enqueue("notifications.deliver", notification_id=pk)
+def deliver_once_committed(notification: Notification) -> None:
+    """Send ``notification`` (written in the current transaction) once the
+    transaction commits: at once in this process with the embedded job runner, by
+    the delivery job otherwise. The periodic :func:`notifications_deliver_due`
+    sends it if this does not."""
+    run_soon(
+        "notifications.deliver",
+        here=lambda: notification_deliver(
+            notification_id=notification.pk, notification=notification
+        ),
+        notification_id=str(notification.pk),
+    )
 
 
-def notification_deliver(*, notification_id, now=None) -> bool:
-    """Send one notification by email if nobody else is sending it; True if sent now."""
+def notification_deliver(*, notification_id, now=None, notification=None) -> bool:
+    """Send one notification by email if nobody else is sending it; True if sent now.
+    ``notification``: the one just raised, as written (not read again)."""
     now = now or timezone.now()
     claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
     claimed = Notification.objects.filter(
@@ -103,9 +120,10 @@ def notification_deliver(*, notification_id, now=None) -> bool:
     ).update(claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return False
-    notification = Notification.objects.select_related("organisation", "council").get(
-        pk=notification_id
-    )
+    if notification is None:
+        notification = Notification.objects.select_related("organisation", "council").get(
+            pk=notification_id
+        )
     if not notification.recipient:
         _failed(notification, f"{notification.council} has no email address for notifications.")
         return False

@@ -38,6 +38,8 @@ from homecare.core import rows
 from homecare.core.group_commit import GroupCommit, after_answering
 from homecare.domain import evv
 from homecare.monitoring import services as monitoring
+from homecare.notifications.models import Notification
+from homecare.notifications.services import deliver_once_committed, notification_build
 from homecare.packages.models import Visit, VisitAssignment
 
 from . import doses as dose_rules
@@ -158,6 +160,7 @@ class _Batch:
         self.changed: dict[type, dict] = defaultdict(dict)  # model -> {id: (obj, fields)}
         self.history: list[tuple] = []
         self.events: list[VisitEvent] = []
+        self.notifications: dict[str, Notification] = {}  # by event key
 
     # ------------------------------------------------------------------ deciding
 
@@ -310,19 +313,25 @@ class _Batch:
             watch.updated_at = timezone.now()
             self._mark(watch, [*step.changes, "updated_at"])
         if step.alert:
-            monitoring.ALERTS[step.alert](watch)
+            monitoring.ALERTS[step.alert](watch, notify=self._notify)
+
+    def _notify(self, **fields) -> Notification:
+        """What the council must be told (a late or missed call), written with the
+        batch's other rows."""
+        notification = notification_build(**fields)
+        return self.notifications.setdefault(notification.event_key, notification)
 
     # ------------------------------------------------------------------ changes
 
     def _add(self, obj, worker) -> None:
         self.new[type(obj)].append(obj)
-        self._audit(obj, "+", worker)
+        self._audit(obj, "+", worker.user_id)
 
     def _change(self, obj, values: dict, worker) -> None:
         for name, value in values.items():
             setattr(obj, name, value)
         self._mark(obj, list(values))
-        self._audit(obj, "~", worker)
+        self._audit(obj, "~", worker.user_id)
 
     def _mark(self, obj, fields: list[str]) -> None:
         """Remember to update ``fields`` of ``obj`` (nothing to do for a row this
@@ -332,19 +341,29 @@ class _Batch:
         _obj, known = self.changed[type(obj)].setdefault(obj.pk, (obj, set()))
         known.update(fields)
 
-    def _audit(self, obj, kind: str, worker) -> None:
+    def _audit(self, obj, kind: str, user_id) -> None:
         """The audit history row of this change, as it is now (its id is filled in
         when the row is inserted)."""
         model = _history_model(type(obj))
         values = {f.attname: getattr(obj, f.attname) for f in model.tracked_fields}
-        self.history.append((obj, model, kind, worker.user_id, timezone.now(), values))
+        self.history.append((obj, model, kind, user_id, timezone.now(), values))
 
     def _write(self) -> None:
         """Everything decided, in two round trips at most: the calls and the workers
         checked in (whose keys their audit rows need), then the rest."""
         first = rows.inserts(self.new.pop(CallRecord, []))
         first += rows.inserts(self.new.pop(CallWorker, []))
-        rows.run(first)
+        if keys := list(self.notifications):
+            # Each raiser of a call's notification holds the call's lock, as this
+            # batch does: one raised before is there to be read now.
+            first.append(rows.Select(Notification, "event_key", keys, names=("event_key",)))
+        answers = rows.run(first)
+        raised = {key for (key,) in answers[-1]} if keys else set()
+        for key, notification in self.notifications.items():
+            if key not in raised:
+                self.new[Notification].append(notification)
+                self._audit(notification, "+", notification.raised_by_id)
+                deliver_once_committed(notification)
         rest = []
         for new in self.new.values():
             rest += rows.inserts(new, need_pk=False)

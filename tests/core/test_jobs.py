@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.db import transaction
 
-from homecare.core.jobs import enqueue, job, registered, run_job
+from homecare.core.jobs import enqueue, job, registered, run_job, run_soon
 from homecare.core.models import JobRun
 
 from .required import unavailable
@@ -110,6 +110,32 @@ def test_an_unknown_job_is_refused_and_nothing_is_queued(immediate):
         enqueue("no.such.job")
 
     assert not JobRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_work_that_records_itself_runs_after_commit_with_no_job_row(
+    immediate, django_capture_on_commit_callbacks
+):
+    """``run_soon``: a notification's delivery is recorded on the notification; the
+    embedded runner does it in this process once committed, with what the caller
+    holds, and writes no JobRun."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        run_soon("tests.echo", here=lambda: CALLS.append({"held": True}), n=1)
+        run_soon("tests.echo", n=2)
+        assert CALLS == []
+    assert CALLS == [{"held": True}, {"n": 2}]
+    assert not JobRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_work_run_soon_that_fails_is_logged_and_the_caller_goes_on(
+    immediate, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_soon("tests.fail")
+    assert "Job tests.fail failed" in caplog.text
+    with pytest.raises(KeyError, match=r"no\.such\.job"):
+        run_soon("no.such.job")
 
 
 @pytest.mark.django_db
@@ -264,3 +290,15 @@ def test_a_job_delivered_twice_to_celery_runs_once(celery_worker):
     assert run.status == JobRun.Status.DONE
     assert run.result == {"echoed": {"n": 1}}
     assert CALLS == [{"n": 1}]
+
+
+@pytest.mark.jobs
+def test_work_run_soon_on_celery_runs_on_a_worker_as_a_job(celery_worker):
+    """With Celery, ``run_soon`` queues the registered job like any other (its JobRun,
+    then the broker): the caller's in-memory shortcut stays in the caller."""
+    with transaction.atomic():
+        run_soon("tests.echo", here=lambda: CALLS.append("here"), n=3)
+    _wait_until(JobRun.objects.exists, "no job queued")
+    run = _wait_until_finished(JobRun.objects.get())
+    assert (run.name, run.status, run.result) == ("tests.echo", "done", {"echoed": {"n": 3}})
+    assert CALLS == [{"n": 3}]
