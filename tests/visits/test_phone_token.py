@@ -129,9 +129,10 @@ def test_a_bad_token_is_not_rescued_by_the_session(ward, login, nine):
     assert not VisitEvent.objects.exists()
 
 
-def test_a_process_reads_a_phone_token_once_in_a_while_not_on_every_event(ward, login, nine):
-    """A phone sends events all shift: its token, user and care worker are read once
-    and trusted for PHONE_TOKEN_TRUSTED_FOR, then read again."""
+def test_a_process_reads_a_phone_token_once_and_checks_it_once_in_a_while(ward, login, nine):
+    """A phone sends events all shift: its token, user and care worker are read once,
+    trusted for PHONE_TOKEN_TRUSTED_FOR, then checked again with one small statement
+    (still not revoked, user active, care worker live) and trusted again."""
     from homecare.api_tokens.auth import PHONE_TOKEN_TRUSTED_FOR
 
     token = _phone_token(login(ward["worker"]))
@@ -142,9 +143,59 @@ def test_a_process_reads_a_phone_token_once_in_a_while_not_on_every_event(ward, 
     sql = " ".join(q["sql"] for q in trusted.captured_queries)
     assert "api_tokens_apitoken" not in sql and 'FROM "workforce_careworker"' not in sql
     again = time_machine.travel(nine + PHONE_TOKEN_TRUSTED_FOR + timedelta(seconds=1), tick=False)
-    with again, CaptureQueriesContext(connection) as reread:
+    with again, CaptureQueriesContext(connection) as checked:
         assert _post(token, [_event(ward["visit"], "note")]).status_code == 200
-    assert "api_tokens_apitoken" in " ".join(q["sql"] for q in reread.captured_queries)
+    token_sql = [q["sql"] for q in checked.captured_queries if "api_tokens_apitoken" in q["sql"]]
+    assert len(token_sql) == 1 and token_sql[0].startswith("SELECT 1 ")
+    assert not any(
+        'FROM "workforce_careworker"' in q["sql"] and "EXISTS" not in q["sql"]
+        for q in checked.captured_queries
+    )
+
+
+def _after_trust(nine, periods: int = 1):
+    from homecare.api_tokens.auth import PHONE_TOKEN_TRUSTED_FOR
+
+    return time_machine.travel(
+        nine + periods * (PHONE_TOKEN_TRUSTED_FOR + timedelta(seconds=1)), tick=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("revoked", "revoked"),
+        ("switched_off", "switched off"),
+        ("worker_archived", "Only a care worker's phone"),
+    ],
+)
+def test_a_change_made_by_another_process_stops_the_token_within_the_trusted_time(
+    ward, login, nine, change, reason
+):
+    """Signing out or the office revoking the token, the account switched off, the
+    care worker archived: done in another server process (a plain update here, which
+    this process does not hear of), the token stops working at the next check."""
+    from homecare.accounts.models import User
+    from homecare.workforce.models import CareWorker
+
+    token = _phone_token(login(ward["worker"]))
+    assert _post(token, [_event(ward["visit"])]).status_code == 200  # now trusted
+    with _after_trust(nine):
+        assert _post(token, [_event(ward["visit"], "note")]).status_code == 200  # checked
+    stored = ApiToken.objects.get(kind="phone")
+    if change == "revoked":
+        ApiToken.objects.filter(pk=stored.pk).update(revoked_at=timezone.now())
+    elif change == "switched_off":
+        User.objects.filter(pk=stored.user_id).update(is_active=False)
+    else:
+        CareWorker.objects.filter(user_id=stored.user_id).update(archived_at=timezone.now())
+    with _after_trust(nine, 2):
+        refused = _post(token, [_event(ward["visit"], "check_out")])
+    assert refused.status_code in (401, 200)
+    answer = refused.json()
+    text = answer.get("error") or answer["results"][0]["reason"]
+    assert reason in text
+    assert not VisitEvent.objects.filter(kind="check_out").exists()
 
 
 def test_a_token_revoked_by_the_office_stops_at_once_in_the_same_process(ward, login, nine):
