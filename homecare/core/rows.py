@@ -19,12 +19,31 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import inspect
+import operator
 import threading
 import time
 import uuid
 import weakref
 
 from django.db import NotSupportedError, connections, router
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Field,
+    IntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    SmallIntegerField,
+    TextField,
+    UUIDField,
+)
+from django.db.models.base import ModelState
 
 try:
     from psycopg.adapt import Transformer
@@ -47,6 +66,45 @@ def converters(alias: str, model, names: tuple[str, ...] | None = None, table: s
         )
         found.append((f.attname, expression, funcs))
     return tuple(found)
+
+
+@functools.cache
+def _fillable(model) -> bool:
+    """Whether an instance of ``model`` read from the database can be made by filling
+    its ``__dict__``, as ``Model.__init__`` does with the values it is given: no
+    field whose attribute does more when set, no receiver of ``pre_init`` or
+    ``post_init`` for it, no ``__init__`` or ``from_db`` of its own."""
+    from django.db.models import Model
+    from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+    from django.db.models.signals import post_init, pre_init
+
+    if model.__init__ is not Model.__init__ or model.from_db.__func__ is not Model.from_db.__func__:
+        return False
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return False
+    for f in model._meta.concrete_fields:
+        attribute = inspect.getattr_static(model, f.attname, None)
+        # A foreign key's id attribute forgets the related object cached: none yet.
+        if (
+            hasattr(type(attribute), "__set__")
+            and type(attribute) is not ForeignKeyDeferredAttribute
+        ):
+            return False
+    return True
+
+
+def instance(model, alias: str, names, values):
+    """``model.from_db(alias, names, values)`` (``names``: attnames), made without
+    going through ``Model.__init__`` field by field where that is the same
+    (:func:`_fillable`): on the check-in path a batch makes a dozen instances an
+    event, and ``__init__`` costs more than the rest of reading them."""
+    if not _fillable(model):
+        return model.from_db(alias, names, values)
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(names, values, strict=True))
+    state = obj._state = ModelState()
+    state.adding, state.db = False, alias
+    return obj
 
 
 def convert(row, readers, connection) -> list:
@@ -308,7 +366,7 @@ class Select(Statement):
         if self.names is not None:
             return [tuple(row) for row in found]
         names = [name for name, _expression, _funcs in self.readers]
-        return [self.model.from_db(self.alias, names, row) for row in found]
+        return [instance(self.model, self.alias, names, row) for row in found]
 
 
 def select(model, column: str, values, **options) -> list:
@@ -367,24 +425,72 @@ def inserts(objs: list, *, need_pk: bool = True) -> list[Statement]:
     pk = model._meta.pk if returning else None
     return [
         _Insert(alias, sql, params, chunk, pk)
-        for sql, params, chunk in _chunks(
-            alias, model, with_pk, returning, objs, lambda f, obj: f.pre_save(obj, True)
-        )
+        for sql, params, chunk in _chunks(alias, model, with_pk, returning, objs, _taken)
     ]
 
 
 def _chunks(alias: str, model, with_pk: bool, returning: bool, rows: list, value):
     """``(INSERT text, its values, the rows)`` for ``rows`` in as few statements as
-    the backend takes, each field's value ``value(field, row)`` prepared by the
+    the backend takes, each field's value ``value(field)(row)`` prepared by the
     field for the database."""
     connection = connections[alias]
     _sql, fields = _insert_sql(alias, model, with_pk, 1, returning)
+    takers = [(value(f), _saver(connection.vendor, f)) for f in fields]
     size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
         sql, fields = _insert_sql(alias, model, with_pk, len(chunk), returning)
-        params = [f.get_db_prep_save(value(f, row), connection) for row in chunk for f in fields]
+        params = [save(take(row), connection) for row in chunk for take, save in takers]
         yield sql, params, chunk
+
+
+@functools.cache
+def _taken(field):
+    """``field.pre_save(obj, True)`` as a function of ``obj``: the attribute itself,
+    unless the field sets it when saved (``auto_now``, a custom field)."""
+    plain = (Field.pre_save, DateField.pre_save, DateTimeField.pre_save)
+    if type(field).pre_save in plain and not (
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ):
+        return operator.attrgetter(field.attname)
+    return lambda obj: field.pre_save(obj, True)
+
+
+#: Fields whose ``get_db_prep_save`` gives back a value of this type as it is on
+#: PostgreSQL (the field's own class only: a subclass may do more).
+_AS_IS = {
+    UUIDField: uuid.UUID,
+    DateTimeField: datetime.datetime,
+    DateField: datetime.date,
+    BooleanField: bool,
+    CharField: str,
+    TextField: str,
+    IntegerField: int,
+    BigIntegerField: int,
+    SmallIntegerField: int,
+    PositiveIntegerField: int,
+    PositiveSmallIntegerField: int,
+    AutoField: int,
+    BigAutoField: int,
+}
+
+
+@functools.cache
+def _saver(vendor: str, field):
+    """``field.get_db_prep_save`` as a function of the value and the connection. On
+    PostgreSQL, where that is the value itself for the commonest types (and None),
+    a check of the value's type instead of the field's calls (a check-in writes
+    about a hundred values)."""
+    save = field.get_db_prep_save
+    target = field.target_field if field.is_relation else field
+    kind = _AS_IS.get(type(target)) if vendor == "postgresql" else None
+    if kind is None:
+        return save
+    if kind is datetime.datetime:  # an aware one (Django warns of a naive one)
+        return lambda v, connection: (
+            v if v is None or (type(v) is kind and v.tzinfo is not None) else save(v, connection)
+        )
+    return lambda v, connection: v if v is None or type(v) is kind else save(v, connection)
 
 
 def insert(objs: list, *, need_pk: bool = True) -> None:
@@ -410,7 +516,7 @@ def value_inserts(model, values: list[dict]) -> list[Statement]:
             False,
             False,
             values,
-            lambda f, row: row.get(f.attname, defaults[f.attname]),
+            lambda f: lambda row: row.get(f.attname, defaults[f.attname]),
         )
     ]
 
@@ -433,14 +539,9 @@ def updates(model, objs: list, fields) -> list[Statement]:
     connection = connections[alias]
     fields = tuple(fields)
     sql = _update_sql(alias, model, fields)
-    columns = [model._meta.get_field(name) for name in fields]
-    pk = model._meta.pk
+    columns = [model._meta.get_field(name) for name in fields] + [model._meta.pk]
+    takers = [(operator.attrgetter(c.attname), _saver(connection.vendor, c)) for c in columns]
     return [
-        Statement(
-            alias,
-            sql,
-            [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns]
-            + [pk.get_db_prep_save(obj.pk, connection)],
-        )
+        Statement(alias, sql, [save(take(obj), connection) for take, save in takers])
         for obj in objs
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from homecare.core import rows
 from homecare.notifications.services import notification_raise
 from homecare.organisations.models import Organisation
 
@@ -89,11 +90,14 @@ def _who(watch) -> str:
 
 def _organisations(watch) -> tuple:
     """The watch's provider and council: as read with it (the sweep's), or both in
-    one query (a check-in raising this holds its visit's lock meanwhile)."""
+    one statement built once (a check-in raising this holds its visit's lock
+    meanwhile)."""
     fields = [watch._meta.get_field(name) for name in ("organisation", "council")]
     if all(field.is_cached(watch) for field in fields):
         return watch.organisation, watch.council
-    found = Organisation.objects.in_bulk([watch.organisation_id, watch.council_id])
+    found = {
+        o.pk: o for o in rows.select(Organisation, "id", [watch.organisation_id, watch.council_id])
+    }
     return found[watch.organisation_id], found[watch.council_id]
 
 

@@ -154,8 +154,8 @@ class _Lock(rows_.Statement):
             for model, fields, relation in readers:
                 values = rows_.convert(row[at : at + len(fields)], fields, connection)
                 at += len(fields)
-                made[relation] = model.from_db(
-                    self.alias, [name for name, _e, _f in fields], values
+                made[relation] = rows_.instance(
+                    model, self.alias, [name for name, _e, _f in fields], values
                 )
             visit = made[None]
             visit.has_medications, visit.has_doses = bool(row[at]), bool(row[at + 1])
