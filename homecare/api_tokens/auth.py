@@ -48,9 +48,9 @@ def _unchanged(token: ApiToken) -> bool:
     if worker is not None:
         checked.append((worker, "id"))
     params = [
-        type(obj)._meta.get_field(name).get_db_prep_value(
-            getattr(obj, type(obj)._meta.get_field(name).attname), connection
-        )
+        type(obj)
+        ._meta.get_field(name)
+        .get_db_prep_value(getattr(obj, type(obj)._meta.get_field(name).attname), connection)
         for obj, name in checked
     ]
     with connection.cursor() as cursor:
@@ -93,7 +93,8 @@ def authenticate(request) -> ApiToken | None:
     """The token the request carries, or None when it carries no Authorization
     header at all. Raises TokenError for a malformed, unknown or revoked token,
     or one whose user is switched off."""
-    header = request.headers.get("Authorization")
+    # From META: ``request.headers`` builds a mapping of every header first.
+    header = request.META.get("HTTP_AUTHORIZATION")
     if header is None:
         return None
     scheme, _, plaintext = header.partition(" ")

@@ -165,8 +165,7 @@ def run(statements: list[Statement]) -> list:
                 _prepared.pop(session, None)
             raise
         known.update(made)
-        # The psycopg cursor's loaders: Django's for the connection's time zone.
-        tx = Transformer.from_context(cursor.cursor)
+        tx = Transformer.from_context(_reading(connection, cursor.cursor))
         answering = iter(statements)
         for result, answers_here in zip(results, parts, strict=True):
             if not answers_here:
@@ -235,6 +234,37 @@ def _literals(session):
     except KeyError:
         transformer = _transformers[session] = Transformer.from_context(session)
         return transformer.as_literal
+
+
+class _Reading:
+    """What a session's answers are read with (a psycopg adapting context)."""
+
+    def __init__(self, connection, adapters):
+        self.connection, self.adapters = connection, adapters
+
+
+_reading_with: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session -> _Reading
+
+
+def _reading(connection, cursor):
+    """The loaders the cursor reads with (Django's: times in the connection's time
+    zone), except where the session and Django both keep time in UTC: psycopg's own
+    loader of times then gives the same values (its UTC is Python's) and is compiled,
+    where Django's, a Python subclass of it, is not: a check-in batch reads dozens."""
+    session = connection.connection
+    reading = _reading_with.get(session)
+    if reading is None:
+        reading = False
+        utc = session.info.parameter_status("TimeZone") == "UTC"
+        if utc and connection.timezone is datetime.UTC:
+            from psycopg.adapt import AdaptersMap
+            from psycopg.types.datetime import TimestamptzLoader
+
+            adapters = AdaptersMap(cursor.adapters)
+            adapters.register_loader("timestamptz", TimestamptzLoader)
+            reading = _Reading(session, adapters)
+        _reading_with[session] = reading
+    return reading or cursor
 
 
 @functools.cache

@@ -262,3 +262,17 @@ def test_values_are_prepared_for_the_database_as_the_fields_prepare_them():
     with pytest.warns(RuntimeWarning, match="naive datetime"):
         prepared = rows._saver(connection.vendor, enqueued)(naive, connection)
     assert prepared == enqueued.get_db_prep_save(naive, connection)
+
+
+def test_times_read_are_in_utc_as_the_orm_reads_them():
+    """On PostgreSQL rows reads times with psycopg's own loader where the session and
+    Django keep UTC: the same values, in Python's own UTC (which writing them back
+    relies on)."""
+    made = _jobs(2)
+    made[1].enqueued_at = datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC)
+    rows.insert(made)
+    found = rows.select(JobRun, "id", [job.pk for job in made])
+    by_orm = {job.pk: job.enqueued_at for job in JobRun.objects.all()}
+    for job in found:
+        assert job.enqueued_at == by_orm[job.pk]
+        assert job.enqueued_at.tzinfo is UTC and by_orm[job.pk].tzinfo is UTC
