@@ -23,8 +23,11 @@ real HTTP endpoint into PostgreSQL, and a replay storm.
    WSGI) or ``wsgiref`` (the standard library's, pre-forked the same way),
    serving the Django project with DEBUG off on a loopback port; database
    connections are kept.
-3. Sustained load, bounded by ``--seconds``: ``--clients`` threads, each on one
-   persistent keep-alive connection with request bodies built ahead (only
+3. Sustained load, bounded by ``--seconds``: ``--clients`` phones, each on one
+   persistent keep-alive connection, all driven from one thread with
+   non-blocking sockets (the load generator shares the 2 cores with the server
+   and the database: a thread a phone cost it twice the CPU), with request
+   bodies built ahead (only
    the timestamps are filled in when sent), take the next visits of one
    worker and POST their check-ins, then their check-outs, to
    ``/visits/api/events/``, ``--batch`` events a request. The primary figure
@@ -68,6 +71,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.ecm_http import (  # noqa: E402
     Phone,
+    closed_loop,
     granian_command,
     postgres_cpu_seconds,
     serve,
@@ -256,42 +260,9 @@ def requests_for(visits, batch: int, headers: list[dict]):
 
 
 def sustained(port, work, *, seconds, clients):
-    """Closed loop: each client sends one phone's check-ins, then their check-outs."""
-    lock = threading.Lock()
-    cursor = iter(work)
-    latencies, counts = [], {"accepted": 0, "other": 0}
-    deadline = time.perf_counter() + seconds
-
-    def client():
-        phone = Phone(port)
-        mine, done = [], {"accepted": 0, "other": 0}
-        try:
-            while time.perf_counter() < deadline:
-                with lock:
-                    item = next(cursor, None)
-                if item is None:
-                    return
-                headers, check_in, check_out, _n = item
-                for body in (check_in, check_out):
-                    elapsed, answer = phone.post(headers, stamp(body))
-                    ok = sum(r["outcome"] == "accepted" for r in answer["results"])
-                    mine.append(elapsed)
-                    done["accepted"] += ok
-                    done["other"] += len(answer["results"]) - ok
-        finally:
-            phone.close()
-            with lock:
-                latencies.extend(mine)
-                counts["accepted"] += done["accepted"]
-                counts["other"] += done["other"]
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - started, latencies, counts
+    """Closed loop: each phone sends its check-ins, then their check-outs
+    (:func:`benchmarks.ecm_http.closed_loop`)."""
+    return closed_loop(port, work, seconds=seconds, clients=clients, stamp_body=stamp)
 
 
 def storm(port, visits, headers, *, events_total, clients, seconds_limit):

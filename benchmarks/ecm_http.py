@@ -198,3 +198,109 @@ def stamp(body: str) -> bytes:
     from datetime import UTC, datetime
 
     return (body % {"now": datetime.now(UTC).isoformat()}).encode()
+
+
+# ------------------------------------------------------------------ the phones, in one thread
+
+
+def request_bytes(port: int, headers: dict, body: bytes) -> bytes:
+    """One POST to the events endpoint, as ``http.client`` writes it."""
+    lines = [f"POST {EVENTS} HTTP/1.1", f"Host: 127.0.0.1:{port}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+class _Conn:
+    """One phone's keep-alive connection, driven by :func:`closed_loop`."""
+
+    def __init__(self, port: int):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.setblocking(False)
+        self.buffer = b""
+        self.pending: list[bytes] = []  # bodies still to send of the phone's item
+        self.started = 0.0
+
+    def response(self) -> bytes | None:
+        """The body of the response read so far, once it is whole."""
+        head_end = self.buffer.find(b"\r\n\r\n")
+        if head_end < 0:
+            return None
+        head = self.buffer[:head_end].decode("latin-1")
+        status = head.split(" ", 2)[1]
+        length = None
+        for line in head.split("\r\n")[1:]:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        if length is None:
+            raise RuntimeError(f"A response without Content-Length: {head[:300]!r}")
+        end = head_end + 4 + length
+        if len(self.buffer) < end:
+            return None
+        body, self.buffer = self.buffer[head_end + 4 : end], self.buffer[end:]
+        if status != "200":
+            raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
+        return body
+
+
+def closed_loop(port: int, work, *, seconds: float, clients: int, stamp_body):
+    """The sustained load of ``clients`` phones, each on one keep-alive connection,
+    driven from one thread with non-blocking sockets (a thread a phone costs the
+    machine more than the requests do, and the server shares the machine): each
+    phone takes the next work item ``(headers, check-in body, check-out body, n)``,
+    sends the check-in, then the check-out once answered. Returns (seconds taken,
+    each request's latency, counts of the events accepted and not)."""
+    import selectors
+
+    cursor = iter(work)
+    latencies: list[float] = []
+    counts = {"accepted": 0, "other": 0}
+    selector = selectors.DefaultSelector()
+    deadline = time.perf_counter() + seconds
+
+    def send_next(conn: _Conn) -> bool:
+        if not conn.pending:
+            item = next(cursor, None) if time.perf_counter() < deadline else None
+            if item is None:
+                return False
+            conn.headers, check_in, check_out, _n = item
+            conn.pending = [check_in, check_out]
+        data = request_bytes(port, conn.headers, stamp_body(conn.pending.pop(0)))
+        conn.started = time.perf_counter()
+        conn.sock.setblocking(True)
+        conn.sock.sendall(data)
+        conn.sock.setblocking(False)
+        return True
+
+    started = time.perf_counter()
+    live = 0
+    for _ in range(clients):
+        conn = _Conn(port)
+        if send_next(conn):
+            selector.register(conn.sock, selectors.EVENT_READ, conn)
+            live += 1
+        else:
+            conn.sock.close()
+    while live:
+        for key, _events in selector.select(timeout=180):
+            conn = key.data
+            chunk = conn.sock.recv(65536)
+            if not chunk:
+                raise RuntimeError("The server closed a kept-alive connection.")
+            conn.buffer += chunk
+            body = conn.response()
+            if body is None:
+                continue
+            latencies.append(time.perf_counter() - conn.started)
+            results = json.loads(body)["results"]
+            ok = sum(r["outcome"] == "accepted" for r in results)
+            counts["accepted"] += ok
+            counts["other"] += len(results) - ok
+            if not send_next(conn):
+                selector.unregister(conn.sock)
+                conn.sock.close()
+                live -= 1
+    selector.close()
+    return time.perf_counter() - started, latencies, counts
