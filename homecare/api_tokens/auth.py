@@ -47,15 +47,15 @@ def _unchanged(token: ApiToken) -> bool:
     checked = [(token, "id"), (user, "role"), (user, "organisation")]
     if worker is not None:
         checked.append((worker, "id"))
-    params = [
-        type(obj)
-        ._meta.get_field(name)
-        .get_db_prep_value(getattr(obj, type(obj)._meta.get_field(name).attname), connection)
-        for obj, name in checked
-    ]
+    params = [_db_value(obj, name) for obj, name in checked]
     with connection.cursor() as cursor:
         cursor.execute(_unchanged_sql(connection.alias, worker is not None), params)
         return cursor.fetchone() is not None
+
+
+def _db_value(obj, name: str):
+    field = type(obj)._meta.get_field(name)
+    return field.get_db_prep_value(getattr(obj, field.attname), connection)
 
 
 @functools.cache

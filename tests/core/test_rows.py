@@ -258,10 +258,10 @@ def test_values_are_prepared_for_the_database_as_the_fields_prepare_them():
     name = Organisation._meta.get_field("name")
     assert rows._saver(connection.vendor, name)(12, connection) == "12"
     enqueued = JobRun._meta.get_field("enqueued_at")
-    naive = datetime(2026, 11, 30, 8, 0)
+    naive = datetime(2026, 11, 30, 8, 0)  # noqa: DTZ001 (a naive time on purpose)
     with pytest.warns(RuntimeWarning, match="naive datetime"):
         prepared = rows._saver(connection.vendor, enqueued)(naive, connection)
-    assert prepared == enqueued.get_db_prep_save(naive, connection)
+        assert prepared == enqueued.get_db_prep_save(naive, connection)
 
 
 def test_times_read_are_in_utc_as_the_orm_reads_them():
