@@ -219,6 +219,7 @@ class _Conn:
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.setblocking(False)
         self.buffer = b""
+        self.headers: dict = {}  # the phone's, from its work item
         self.pending: list[bytes] = []  # bodies still to send of the phone's item
         self.started = 0.0
 

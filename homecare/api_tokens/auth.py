@@ -103,15 +103,18 @@ def authenticate(request) -> ApiToken | None:
         raise TokenError("Send the token as 'Authorization: Bearer <token>'.")
     key_hash, now = hash_token(plaintext), timezone.now()
     trusted = _trusted.get(key_hash)
-    if trusted is not None and (
-        now - trusted[0] < PHONE_TOKEN_TRUSTED_FOR or _unchanged(trusted[1])
-    ):
+    stale = trusted is not None and now - trusted[0] >= PHONE_TOKEN_TRUSTED_FOR
+    if stale and not _unchanged(trusted[1]):
+        with _trusted_lock:  # read again in full below, and trusted again only if good
+            _trusted.pop(key_hash, None)
+        trusted = None
+    if trusted is not None:
         token = trusted[1]
         if token.has_expired(now):
             raise TokenError("This API token has expired: sign in again.")
         if not request.path_info.startswith(PHONE_PATHS):
             raise TokenError("A phone token works only on the phone app's API.")
-        if now - trusted[0] >= PHONE_TOKEN_TRUSTED_FOR:
+        if stale:  # checked just now: trusted for another while
             token_touch(token, now)
             with _trusted_lock:
                 _trusted[key_hash] = (now, token)

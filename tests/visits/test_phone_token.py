@@ -196,6 +196,14 @@ def test_a_change_made_by_another_process_stops_the_token_within_the_trusted_tim
     text = answer.get("error") or answer["results"][0]["reason"]
     assert reason in text
     assert not VisitEvent.objects.filter(kind="check_out").exists()
+    # The token read again in full: refused, it is no longer trusted; still good (its
+    # care worker archived), it is trusted again without the care worker it had.
+    from homecare.api_tokens import auth
+
+    if change == "worker_archived":
+        assert not hasattr(auth._trusted[stored.key_hash][1], "phone_worker")
+    else:
+        assert stored.key_hash not in auth._trusted
 
 
 def test_a_token_revoked_by_the_office_stops_at_once_in_the_same_process(ward, login, nine):
